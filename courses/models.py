@@ -1,0 +1,240 @@
+"""The content of learning: catalogue, courses, modules and lessons, and the snippets they use."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.http import Http404, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .blocks import RICH_TEXT_FEATURES, LessonBodyBlock
+
+
+class Audience(models.TextChoices):
+    CIVIL_SERVANTS = "civil_servants", _("Civil servants")
+    CITIZENS = "citizens", _("Citizens")
+    BOTH = "both", _("Civil servants and citizens")
+
+
+class Level(models.TextChoices):
+    FOUNDATION = "foundation", _("Foundation")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    BENGALI = "bn", "বাংলা"
+
+
+@register_snippet
+class AccreditingBody(TranslatableMixin, models.Model):
+    """An institution that accredits courses and whose name stands on their certificates."""
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("website")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("accrediting body")
+        verbose_name_plural = _("accrediting bodies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@register_snippet
+class Topic(TranslatableMixin, models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+        unique_together = [("translation_key", "locale"), ("slug", "locale")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CataloguePage(Page):
+    """The list of courses, filterable by audience, language of instruction and topic."""
+
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("catalogue page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalogue_courses, catalogue_filters
+
+        context = super().get_context(request, *args, **kwargs)
+        filters = catalogue_filters(request.GET)
+        context["filters"] = filters
+        context["courses"] = catalogue_courses(catalogue=self, **filters)
+        context["audience_choices"] = Audience.choices
+        context["language_choices"] = Language.choices
+        context["topics"] = Topic.objects.filter(locale=self.locale)
+        return context
+
+
+class CoursePage(Page):
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.BOTH)
+    summary = models.TextField(max_length=500, help_text=_("One or two sentences for the catalogue."))
+    description = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.FOUNDATION)
+    language = models.CharField(
+        _("language of instruction"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    estimated_hours = models.DecimalField(
+        max_digits=5, decimal_places=1, default=Decimal("1.0"), validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    topics = ParentalManyToManyField(Topic, blank=True, related_name="courses")
+    prerequisites = ParentalManyToManyField(
+        "self", blank=True, symmetrical=False, related_name="required_by", verbose_name=_("prerequisite courses")
+    )
+    accrediting_body = models.ForeignKey(
+        AccreditingBody, null=True, blank=True, on_delete=models.PROTECT, related_name="courses"
+    )
+    credit_hours = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    curriculum_code = models.CharField(max_length=40, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("audience"), FieldPanel("level"), FieldPanel("language")]),
+        FieldPanel("estimated_hours"),
+        FieldPanel("topics"),
+        FieldPanel("prerequisites"),
+        MultiFieldPanel(
+            [FieldPanel("accrediting_body"), FieldPanel("credit_hours"), FieldPanel("curriculum_code")],
+            heading=_("Accreditation"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("audience"),
+        index.FilterField("language"),
+    ]
+    parent_page_types = ["courses.CataloguePage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    @property
+    def is_accredited(self) -> bool:
+        return self.accrediting_body_id is not None
+
+    def clean(self):
+        super().clean()
+        if self.accrediting_body_id:
+            errors = {}
+            if not self.credit_hours:
+                errors["credit_hours"] = _("An accredited course needs its credit hours.")
+            if not self.curriculum_code:
+                errors["curriculum_code"] = _("An accredited course needs its curriculum code.")
+            if errors:
+                raise ValidationError(errors)
+        elif self.credit_hours:
+            raise ValidationError({"credit_hours": _("Credit hours need an accrediting body.")})
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = course_outline(course=self)
+        return context
+
+
+class ModulePage(Page):
+    summary = models.TextField(max_length=500, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("summary")]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import module_lessons
+
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.get_parent().specific
+        context["lessons"] = module_lessons(module=self)
+        return context
+
+
+class LessonPage(RoutablePageMixin, Page):
+    summary = models.TextField(max_length=500, blank=True)
+    required = models.BooleanField(
+        default=True, help_text=_("Learners must complete required lessons to complete the course.")
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated duration (minutes)"), default=15, validators=[MinValueValidator(1)]
+    )
+    body = StreamField(LessonBodyBlock(), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("required"), FieldPanel("estimated_minutes")]),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import lesson_navigation
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_navigation(lesson=self))
+        return context
+
+    @path("")
+    def lesson(self, request):
+        return self.render(request)
+
+    @path("check/<str:block_id>/")
+    def check_answer(self, request, block_id: str):
+        """Mark a knowledge-check answer on the server and show the lesson again with the feedback."""
+        from .services import KnowledgeCheckNotFound, mark_knowledge_check
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            feedback = mark_knowledge_check(lesson=self, block_id=block_id, choice=request.POST.get("choice"))
+        except KnowledgeCheckNotFound as exc:
+            raise Http404(str(exc)) from exc
+        context = self.get_context(request)
+        context.update(feedback=feedback, feedback_block_id=block_id)
+        status = 400 if feedback.error else 200
+        return TemplateResponse(request, self.get_template(request), context, status=status)

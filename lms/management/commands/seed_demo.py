@@ -1,0 +1,36 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from courses.seeding import SeedError, ensure_locales, read_yaml, seed_courses, seed_site
+from lms.seeding import seed_demo_users
+
+DEFAULT_FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "demo"
+
+
+class Command(BaseCommand):
+    help = "Build the demo site (courses in English and Bengali, demo accounts). Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="Folder of demo fixture files.")
+        parser.add_argument(
+            "--allow-production", action="store_true", help="Create the demo accounts even when DEBUG is off."
+        )
+
+    def handle(self, *args, fixtures: Path, allow_production: bool, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("DEBUG is off: demo accounts have public passwords. Pass --allow-production to insist.")
+        try:
+            with transaction.atomic():
+                locales = ensure_locales(code for code, _name in settings.LANGUAGES)
+                catalogues = seed_site(read_yaml(fixtures / "site.yaml"), locales=locales)
+                courses = seed_courses(fixtures / "courses", catalogues=catalogues)
+                users = seed_demo_users(read_yaml(fixtures / "users.yaml", expect=list))
+        except (SeedError, KeyError, ValueError) as exc:
+            raise CommandError(f"Demo content not loaded, nothing changed: {exc}") from exc
+        self.stdout.write(self.style.SUCCESS(f"Demo site ready: {len(courses)} courses, in English and Bengali."))
+        self.stdout.write("Demo accounts (development only; see the README):")
+        for username, password, role, _created in users:
+            self.stdout.write(f"  {role:<14} {username:<10} {password}")

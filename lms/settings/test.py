@@ -1,0 +1,11 @@
+"""Tests: the embedded default, or PostgreSQL and Redis when DATABASE_URL and CELERY_BROKER_URL say so."""
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY as _SECRET_KEY
+
+SECRET_KEY = _SECRET_KEY or "test-only-not-secret-5c1e7a2b"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

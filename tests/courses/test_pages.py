@@ -1,0 +1,144 @@
+"""Learner-facing pages, from the outside: what anonymous visitors see, in English and Bengali."""
+
+import pytest
+from django.test import Client
+
+from courses.models import CoursePage
+from tests.factories import CoursePageFactory, LessonPageFactory, ModulePageFactory, TopicFactory, knowledge_check
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalogue_lists_published_courses_only(client, tree):
+    draft = CoursePageFactory(parent=tree.catalogue, title="Unpublished draft course", live=False)
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert tree.course.title in response.text
+    assert draft.title not in response.text
+
+
+def test_draft_pages_are_invisible_to_anonymous_visitors(client, tree):
+    draft_lesson = LessonPageFactory(parent=tree.module, title="Secret draft lesson", live=False)
+    assert client.get(f"/en/{tree.course.slug}/{tree.module.slug}/{draft_lesson.slug}/").status_code == 404
+    assert draft_lesson.title not in client.get(tree.course.url).text
+    assert draft_lesson.title not in client.get(tree.module.url).text
+
+
+def test_catalogue_filters_by_audience(client, tree):
+    citizens = CoursePageFactory(parent=tree.catalogue, title="Using a smartphone", audience="citizens")
+    both = CoursePageFactory(parent=tree.catalogue, title="Staying safe online", audience="both")
+    page = client.get("/en/?audience=citizens").text
+    assert citizens.title in page and both.title in page
+    assert tree.course.title not in page
+    page = client.get("/en/?audience=civil_servants").text
+    assert tree.course.title in page and both.title in page
+    assert citizens.title not in page
+
+
+def test_catalogue_filters_by_language_and_topic(client, tree):
+    topic = TopicFactory(slug="online-safety")
+    bengali = CoursePageFactory(parent=tree.catalogue, title="Bengali-taught course", language="bn")
+    bengali.topics.add(topic)
+    bengali.save()
+    page = client.get("/en/?language=bn").text
+    assert bengali.title in page and tree.course.title not in page
+    page = client.get("/en/?topic=online-safety").text
+    assert bengali.title in page and tree.course.title not in page
+
+
+def test_unknown_filter_values_are_ignored_not_an_error(client, tree):
+    response = client.get("/en/?audience=<script>&language=xx")
+    assert response.status_code == 200
+    assert tree.course.title in response.text
+    assert "<script>" not in response.text
+
+
+def test_course_page_shows_outline_in_order(client, tree):
+    page = client.get(tree.course.url).text
+    positions = [page.index(lesson.title) for lesson in tree.lessons]
+    assert positions == sorted(positions)
+    assert tree.module.title in page
+
+
+def test_lesson_page_costs_a_fixed_number_of_queries(client, tree, django_assert_max_num_queries):
+    lesson = tree.lessons[1]
+    client.get(lesson.url)  # warm the site and locale caches
+    # site, locale, routing through course, module and lesson, view restrictions, the lesson's
+    # module and course, its siblings and its translations: fixed, whatever the size of the tree.
+    with django_assert_max_num_queries(15) as captured:
+        response = client.get(lesson.url)
+    assert response.status_code == 200
+    baseline = len(captured.captured_queries)
+    for _ in range(5):
+        LessonPageFactory(parent=tree.module)
+    with django_assert_max_num_queries(baseline) as captured:
+        client.get(lesson.url)
+    assert len(captured.captured_queries) == baseline
+
+
+def test_lesson_page_links_previous_and_next(client, tree):
+    page = client.get(tree.lessons[1].url).text
+    assert f'href="{tree.lessons[0].url}" rel="prev"' in page
+    assert f'href="{tree.lessons[2].url}" rel="next"' in page
+
+
+def test_lesson_page_never_reveals_the_correct_answer(client, tree):
+    page = client.get(tree.lessons[0].url).text
+    assert "Which answer is right?" in page
+    assert "correct" not in page.lower().replace("check my answer", "")
+    assert "Because answer 1 is right" not in page
+
+
+def test_knowledge_check_is_marked_on_the_server(tree):
+    client = Client(enforce_csrf_checks=False)
+    lesson = tree.lessons[0]
+    block_id = next(block.id for block in lesson.body if block.block_type == "knowledge_check")
+    url = f"{lesson.url}check/{block_id}/"
+    right = client.post(url, {"choice": "1"})
+    assert right.status_code == 200
+    assert "Correct." in right.text and "Because answer 1 is right" in right.text
+    wrong = client.post(url, {"choice": "0"})
+    assert "Not quite" in wrong.text and "Because answer 1 is right" not in wrong.text
+
+
+@pytest.mark.parametrize("choice", ["", "7", "-1", "abc"])
+def test_knowledge_check_refuses_a_missing_or_impossible_answer(client, tree, choice):
+    lesson = tree.lessons[0]
+    block_id = next(block.id for block in lesson.body if block.block_type == "knowledge_check")
+    response = client.post(f"{lesson.url}check/{block_id}/", {"choice": choice})
+    assert response.status_code == 400
+    assert "Choose" in response.text
+
+
+def test_knowledge_check_for_an_unknown_question_is_404_and_get_is_405(client, tree):
+    lesson = tree.lessons[0]
+    assert client.post(f"{lesson.url}check/not-a-block/", {"choice": "1"}).status_code == 404
+    block_id = next(block.id for block in lesson.body if block.block_type == "knowledge_check")
+    assert client.get(f"{lesson.url}check/{block_id}/").status_code == 405
+
+
+def test_knowledge_check_form_carries_a_csrf_token(client, tree):
+    assert "csrfmiddlewaretoken" in client.get(tree.lessons[0].url).text
+
+
+def test_html_in_titles_is_escaped(client, tree):
+    course = CoursePageFactory(parent=tree.catalogue, title="<img src=x onerror=alert(1)>")
+    module = ModulePageFactory(parent=course, title="<b>module</b>")
+    LessonPageFactory(parent=module, body=[knowledge_check(question="<script>alert(1)</script>")])
+    for url in ["/en/", course.url]:
+        page = client.get(url).text
+        assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert CoursePage.objects.filter(pk=course.pk).exists()
+
+
+def test_root_redirects_to_a_language(client, tree):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] in {"/en/", "/bn/"}
+
+
+def test_bengali_visitor_gets_bengali_interface(client, tree):
+    response = client.get("/bn/")
+    assert response.status_code == 200
+    assert '<html lang="bn">' in response.text
+    assert "মূল বিষয়বস্তুতে যান" in response.text  # the skip link, from the compiled catalogue
