@@ -7,7 +7,7 @@ from . import views
 
 v1_patterns = [
     path("courses/", views.CourseListView.as_view(), name="course-list"),
-    path("schema/", SpectacularAPIView.as_view(urlconf="api.schema_urls"), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
 ]
 

@@ -194,6 +194,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Catalogue, progress, learning records and certificates.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "DEFAULT_GENERATOR_CLASS": "api.schema.ApiSchemaGenerator",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
