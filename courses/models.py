@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
@@ -72,6 +72,11 @@ class Topic(TranslatableMixin, models.Model):
         return self.name
 
 
+class ScorePolicy(models.TextChoices):
+    BEST = "best", _("Best attempt")
+    LATEST = "latest", _("Latest attempt")
+
+
 class CataloguePage(Page):
     """The list of courses, filterable by audience, language of instruction and topic."""
 
@@ -120,6 +125,22 @@ class CoursePage(Page):
         max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(Decimal("0.5"))]
     )
     curriculum_code = models.CharField(max_length=40, blank=True)
+    passing_score = models.PositiveSmallIntegerField(
+        _("passing score (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Leave empty to complete the course by completing its required lessons alone."),
+    )
+    score_policy = models.CharField(
+        _("which attempt counts"), max_length=10, choices=ScorePolicy.choices, default=ScorePolicy.BEST
+    )
+    certificate_valid_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("For courses that require recertification; leave empty for certificates that never expire."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -131,6 +152,10 @@ class CoursePage(Page):
         MultiFieldPanel(
             [FieldPanel("accrediting_body"), FieldPanel("credit_hours"), FieldPanel("curriculum_code")],
             heading=_("Accreditation"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("passing_score"), FieldPanel("score_policy"), FieldPanel("certificate_valid_months")],
+            heading=_("Completion and certificate"),
         ),
     ]
     search_fields = Page.search_fields + [
