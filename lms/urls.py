@@ -21,5 +21,5 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
 
-handler404 = "lms.views.page_not_found"
-handler500 = "lms.views.server_error"
+handler404 = "lms.error_pages.page_not_found"
+handler500 = "lms.error_pages.server_error"
