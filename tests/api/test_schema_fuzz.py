@@ -5,8 +5,11 @@ application in the test's database (schemathesis's pytest plugin does not run un
 the test drives its Hypothesis strategies directly).
 """
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from tests.factories import LessonPageFactory, ModulePageFactory
@@ -14,7 +17,17 @@ from tests.factories import LessonPageFactory, ModulePageFactory
 EXAMPLES_PER_OPERATION = 40
 
 
-def test_every_operation_honours_the_schema(tree):
+@pytest.fixture
+def connection_kept_open():
+    """Like Django's test client: the WSGI calls must not close the test's database connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_every_operation_honours_the_schema(tree, connection_kept_open):
     module = ModulePageFactory(parent=tree.course, title="Second module")
     LessonPageFactory(parent=module)
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
