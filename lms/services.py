@@ -5,17 +5,25 @@ them updates the enrolment's stored progress inside the same transaction, so a p
 records to know where a learner stands. ``course_completed`` is sent once, after the commit.
 """
 
+import csv
+import io
+import operator
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import reduce
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
-from django.utils import timezone
+from django.db.models import Q, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_duration
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -30,7 +38,12 @@ from .models import (
     Enrolment,
     EnrolmentSource,
     EnrolmentStatus,
+    LearnerKind,
+    LearnerProfile,
     LessonProgress,
+    Notice,
+    NoticeKind,
+    Organisation,
     Statement,
 )
 from .signals import course_completed
@@ -576,4 +589,356 @@ def record_knowledge_check_answer(
         score_max=1,
         success=correct,
         completion=True,
+    )
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_up(*, full_name: str, sign_in_name: str, password: str) -> AbstractBaseUser:
+    """Create a citizen's account; ``sign_in_name`` is a normalised email or +880 mobile number."""
+    first, _sep, last = full_name.strip().partition(" ")
+    is_phone = sign_in_name.startswith("+")
+    user = get_user_model().objects.create_user(
+        username=sign_in_name,
+        email="" if is_phone else sign_in_name,
+        password=password,
+        first_name=first[:150],
+        last_name=last[:150],
+    )
+    LearnerProfile.objects.create(user=user, kind=LearnerKind.CITIZEN, phone=sign_in_name if is_phone else None)
+    return user
+
+
+def learner_data(*, user: AbstractBaseUser) -> dict[str, Any]:
+    """Everything the site keeps about a learner, for them to download (data portability)."""
+    profile = LearnerProfile.objects.filter(user=user).select_related("organisation").first()
+    enrolments = Enrolment.objects.filter(user=user).select_related("course", "last_lesson")
+    return {
+        "account": {
+            "username": user.get_username(),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "profile": None
+        if profile is None
+        else {
+            "kind": profile.kind,
+            "organisation": profile.organisation.name if profile.organisation else None,
+            "designation": profile.designation,
+            "phone": profile.phone,
+        },
+        "enrolments": [
+            {
+                "course": enrolment.course.title,
+                "status": enrolment.status,
+                "progress_percent": enrolment.progress_percent,
+                "score_scaled": str(enrolment.score_scaled) if enrolment.score_scaled is not None else None,
+                "enrolled_at": enrolment.enrolled_at.isoformat(),
+                "completed_at": enrolment.completed_at.isoformat() if enrolment.completed_at else None,
+                "due_on": enrolment.due_on.isoformat() if enrolment.due_on else None,
+            }
+            for enrolment in enrolments
+        ],
+        "lessons": list(
+            LessonProgress.objects.filter(enrolment__user=user).values(
+                "lesson_id", "first_visited_at", "last_visited_at", "completed_at"
+            )
+        ),
+        "activity_results": [
+            {**row, "score_scaled": str(row["score_scaled"]) if row["score_scaled"] is not None else None}
+            for row in ActivityResult.objects.filter(enrolment__user=user).values(
+                "activity_iri", "event_id", "score_scaled", "success", "completion", "recorded_at"
+            )
+        ],
+        "statements": list(Statement.objects.filter(user=user).values_list("payload", flat=True)),
+    }
+
+
+@transaction.atomic
+def erase_learner(*, user: AbstractBaseUser) -> None:
+    """Remove a learner's personal data; keep their enrolments and results, now anonymous, so reports
+    still count them. Statements are deleted: their payload names the learner."""
+    Statement.objects.filter(user=user).delete()
+    user.username = f"erased-{uuid.uuid4().hex[:12]}"
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.administered_organisations.clear()
+    LearnerProfile.objects.update_or_create(
+        user=user, defaults={"designation": "", "phone": None, "erased_at": timezone.now()}
+    )
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+ORGANISATION_ADMINS = "Organisation admins"
+
+
+@transaction.atomic
+def make_organisation_admin(*, user: AbstractBaseUser, organisation: Organisation) -> None:
+    """Let a user administer a unit and its sub-units, with access to the Wagtail admin's reports."""
+    group, _created = Group.objects.get_or_create(name=ORGANISATION_ADMINS)
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    user.groups.add(group)
+    organisation.admins.add(user)
+
+
+def set_membership(
+    *, user: AbstractBaseUser, organisation: Organisation | None, designation: str | None = None
+) -> LearnerProfile:
+    defaults: dict[str, Any] = {"organisation": organisation, "kind": LearnerKind.CIVIL_SERVANT}
+    if designation is not None:
+        defaults["designation"] = designation
+    profile, _created = LearnerProfile.objects.update_or_create(user=user, defaults=defaults)
+    return profile
+
+
+@transaction.atomic
+def assign_course(
+    *, organisation: Organisation, course: CoursePage, due_on: date, assigned_by: AbstractBaseUser | None = None
+) -> tuple[Assignment, int]:
+    """Require a course of a unit's members (and its sub-units') by a date; enrol those not enrolled.
+
+    Returns the assignment and how many enrolments it created. Members who are already enrolled keep
+    their progress and get the due date.
+    """
+    if not course.live:
+        raise EnrolmentRefused(_("Only published courses can be assigned."), code="course_not_published")
+    if due_on < timezone.localdate():
+        raise EnrolmentRefused(_("The due date is in the past."), code="due_date_in_past", field="due_on")
+    assignment, created = Assignment.objects.get_or_create(
+        organisation=organisation, course=course, defaults={"due_on": due_on, "assigned_by": assigned_by}
+    )
+    if not created:
+        raise EnrolmentRefused(
+            _("This course is already assigned to %(unit)s, due %(date)s.")
+            % {"unit": organisation.name, "date": assignment.due_on.isoformat()},
+            code="already_assigned",
+        )
+    members = get_user_model().objects.filter(
+        learner_profile__organisation__path__startswith=organisation.path, is_active=True
+    )
+    Enrolment.objects.filter(course=course, user__in=members, due_on__isnull=True).update(
+        assignment=assignment, due_on=due_on
+    )
+    enrolled = Enrolment.objects.filter(course=course, user__in=members).values("user_id")
+    new = [
+        Enrolment(
+            user_id=user_id, course=course, source=EnrolmentSource.ASSIGNMENT, assignment=assignment, due_on=due_on
+        )
+        for user_id in members.exclude(pk__in=enrolled).values_list("pk", flat=True)
+    ]
+    Enrolment.objects.bulk_create(new, batch_size=1000)
+    return assignment, len(new)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    row: int
+    email: str
+    course: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class EnrolmentImport:
+    enrolled: int
+    refusals: list[Refusal]
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals
+
+
+CSV_COLUMNS = {"email", "course"}
+MAX_CSV_ROWS = 20_000
+
+
+def import_enrolments(
+    *, organisation: Organisation, raw: bytes, enrolled_by: AbstractBaseUser | None = None
+) -> EnrolmentImport:
+    """Enrol members of a unit from a CSV (email, course, optional due_date): every row or none.
+
+    Each row is checked (known member email, published course by id or slug, ISO date not in the past,
+    not a duplicate of an earlier row, not already enrolled, prerequisites met); if any row is refused,
+    nothing is written and the refusals say which row and why.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return EnrolmentImport(
+            0, [Refusal(0, "", "", _("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."))]
+        )
+    reader = csv.DictReader(io.StringIO(text))
+    headings = {(name or "").strip().lower() for name in reader.fieldnames or []}
+    if not headings >= CSV_COLUMNS:
+        return EnrolmentImport(
+            0, [Refusal(1, "", "", _("The first row must name the columns: email, course and, optionally, due_date."))]
+        )
+    rows = []
+    for row in reader:
+        rows.append({(key or "").strip().lower(): (value or "").strip() for key, value in row.items() if key})
+        if len(rows) > MAX_CSV_ROWS:
+            return EnrolmentImport(
+                0, [Refusal(0, "", "", _("At most %(count)d rows per file.") % {"count": MAX_CSV_ROWS})]
+            )
+
+    emails = {row["email"].lower() for row in rows if row.get("email")}
+    users = {
+        user.email.lower(): user
+        for user in get_user_model()
+        .objects.filter(email__in=list(emails), is_active=True)
+        .select_related("learner_profile__organisation")
+    }
+    if len(users) < len(emails):  # emails differ in case only: match case-insensitively, one query
+        for user in (
+            get_user_model()
+            .objects.filter(
+                reduce(operator.or_, (Q(email__iexact=email) for email in emails - set(users)), Q(pk__in=[]))
+            )
+            .select_related("learner_profile__organisation")
+        ):
+            users.setdefault(user.email.lower(), user)
+    keys = {row.get("course", "") for row in rows}
+    courses = {}
+    for course in CoursePage.objects.live().filter(
+        Q(slug__in=keys) | Q(pk__in=[int(key) for key in keys if key.isdigit()])
+    ):
+        courses[str(course.pk)] = course
+        courses[course.slug] = course
+    already = set(
+        Enrolment.objects.filter(user__in=users.values(), course__in=set(courses.values())).values_list(
+            "user_id", "course_id"
+        )
+    )
+    completed = set(
+        Enrolment.objects.filter(user__in=users.values(), status=EnrolmentStatus.COMPLETED).values_list(
+            "user_id", "course_id"
+        )
+    )
+    prerequisites = {
+        course.pk: {prerequisite.pk for prerequisite in course.prerequisites.all()} for course in set(courses.values())
+    }
+
+    today = timezone.localdate()
+    seen: dict[tuple[str, str], int] = {}
+    refusals, accepted = [], []
+    for number, row in enumerate(rows, start=2):
+        email, key, due = row.get("email", ""), row.get("course", ""), row.get("due_date", "")
+        user, course = users.get(email.lower()), courses.get(key)
+        reason = None
+        due_on = None
+        if due:
+            try:
+                due_on = date.fromisoformat(due)
+            except ValueError:
+                reason = _("The due date “%(value)s” is not a date written YYYY-MM-DD.") % {"value": due}
+        if not email:
+            reason = _("The email is missing.")
+        elif user is None:
+            reason = _("No account has this email.")
+        elif not _is_member(user=user, organisation=organisation):
+            reason = _("This person is not a member of %(unit)s or its units.") % {"unit": organisation.name}
+        elif course is None:
+            reason = _("No published course has this id or slug.")
+        elif (email.lower(), str(course.pk)) in seen:
+            reason = _("Duplicate of row %(row)d.") % {"row": seen[(email.lower(), str(course.pk))]}
+        elif (user.pk, course.pk) in already:
+            reason = _("Already enrolled in this course.")
+        elif prerequisites[course.pk] - {done for uid, done in completed if uid == user.pk}:
+            reason = _("Has not completed the prerequisite courses.")
+        elif reason is None and due_on is not None and due_on < today:
+            reason = _("The due date is in the past.")
+        if reason:
+            refusals.append(Refusal(number, email, key, reason))
+        else:
+            seen[(email.lower(), str(course.pk))] = number
+            accepted.append(Enrolment(user=user, course=course, source=EnrolmentSource.ADMIN, due_on=due_on))
+    if not rows:
+        refusals.append(Refusal(0, "", "", _("The file has no rows to import.")))
+    if refusals:
+        return EnrolmentImport(0, refusals)
+    try:
+        with transaction.atomic():
+            Enrolment.objects.bulk_create(accepted, batch_size=1000)
+    except IntegrityError:  # someone enrolled one of them meanwhile: import nothing, say so
+        return EnrolmentImport(0, [Refusal(0, "", "", _("Enrolments changed while importing; upload again."))])
+    return EnrolmentImport(len(accepted), [])
+
+
+def _is_member(*, user: AbstractBaseUser, organisation: Organisation) -> bool:
+    profile = getattr(user, "learner_profile", None)
+    unit = profile.organisation if profile else None
+    return unit is not None and unit.path.startswith(organisation.path)
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+def _send_notices(*, kind: str, enrolments, subject: str, template: str) -> int:
+    """Send one email per enrolment, each at most once: the Notice row is written in the same
+    transaction as the send, and its unique constraint turns a second attempt into a no-op."""
+    sent = 0
+    for enrolment in enrolments.select_related("user", "course", "assignment__organisation").iterator():
+        try:
+            with transaction.atomic():
+                Notice.objects.create(enrolment=enrolment, kind=kind)
+                with translation.override(settings.LANGUAGE_CODE):
+                    body = render_to_string(template, {"enrolment": enrolment, "site_url": site_origin()})
+                    send_mail(
+                        subject % {"course": enrolment.course.title},
+                        body,
+                        None,
+                        [enrolment.user.email],
+                    )
+        except IntegrityError:
+            continue
+        sent += 1
+    return sent
+
+
+def _assigned_and_unfinished():
+    return (
+        Enrolment.objects.filter(assignment__isnull=False, due_on__isnull=False, user__is_active=True)
+        .exclude(status=EnrolmentStatus.COMPLETED)
+        .exclude(user__email="")
+    )
+
+
+def send_due_reminders(*, today: date | None = None) -> int:
+    """Remind learners of assigned courses due within ``LMS_REMINDER_DAYS`` days."""
+    today = today or timezone.localdate()
+    days = getattr(settings, "LMS_REMINDER_DAYS", 7)
+    enrolments = (
+        _assigned_and_unfinished()
+        .filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
+        .exclude(notices__kind=NoticeKind.REMINDER)
+    )
+    return _send_notices(
+        kind=NoticeKind.REMINDER,
+        enrolments=enrolments,
+        subject=_("Reminder: %(course)s is due soon"),
+        template="lms/email/reminder.txt",
+    )
+
+
+def send_overdue_notices(*, today: date | None = None) -> int:
+    """Tell learners once that an assigned course is past its due date."""
+    today = today or timezone.localdate()
+    enrolments = _assigned_and_unfinished().filter(due_on__lt=today).exclude(notices__kind=NoticeKind.OVERDUE)
+    return _send_notices(
+        kind=NoticeKind.OVERDUE,
+        enrolments=enrolments,
+        subject=_("Overdue: %(course)s"),
+        template="lms/email/overdue.txt",
     )

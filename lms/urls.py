@@ -20,4 +20,5 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+urlpatterns += i18n_patterns(path("learning/", include("lms.page_urls")), prefix_default_language=True)
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
