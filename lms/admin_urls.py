@@ -3,26 +3,25 @@
 from django.urls import path
 
 from . import admin_views
-from .views import keep_not_found
 
 app_name = "lms_admin"
 
 urlpatterns = [
-    path("organisations/", keep_not_found(admin_views.organisation_index), name="organisation_index"),
-    path("organisations/<int:pk>/", keep_not_found(admin_views.organisation_report_view), name="organisation_report"),
+    path("organisations/", admin_views.organisation_index, name="organisation_index"),
+    path("organisations/<int:pk>/", admin_views.organisation_report_view, name="organisation_report"),
     path(
         "organisations/<int:pk>/export.<str:fmt>",
-        keep_not_found(admin_views.organisation_export),
+        admin_views.organisation_export,
         name="organisation_export",
     ),
-    path("organisations/<int:pk>/enrol/", keep_not_found(admin_views.organisation_enrol), name="organisation_enrol"),
+    path("organisations/<int:pk>/enrol/", admin_views.organisation_enrol, name="organisation_enrol"),
     path(
         "organisations/<int:pk>/refused.csv",
-        keep_not_found(admin_views.organisation_refusals),
+        admin_views.organisation_refusals,
         name="organisation_refusals",
     ),
-    path("organisations/<int:pk>/assign/", keep_not_found(admin_views.organisation_assign), name="organisation_assign"),
-    path("courses/", keep_not_found(admin_views.course_index), name="course_index"),
-    path("courses/<int:pk>/", keep_not_found(admin_views.course_report_view), name="course_report"),
-    path("courses/<int:pk>/export.<str:fmt>", keep_not_found(admin_views.course_export), name="course_export"),
+    path("organisations/<int:pk>/assign/", admin_views.organisation_assign, name="organisation_assign"),
+    path("courses/", admin_views.course_index, name="course_index"),
+    path("courses/<int:pk>/", admin_views.course_report_view, name="course_report"),
+    path("courses/<int:pk>/export.<str:fmt>", admin_views.course_export, name="course_export"),
 ]

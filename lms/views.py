@@ -1,14 +1,13 @@
 """Thin HTTP views over the services: the statement endpoint and the learner's own pages."""
 
 import json
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,36 +31,12 @@ from .services import (
 )
 
 MAX_STATEMENTS_PER_POST = 100
-UNPREFIXED_URLCONF = "lms.record_urls"
-
-
-def keep_not_found(view):
-    """Let a 404 outside the language-prefixed URLs reach the client as a 404.
-
-    LocaleMiddleware answers such a 404 with a redirect to ``/<lang>/...``, which Wagtail's catch-all
-    page route always "finds", so a guessed id would become a 302. Judged against a URLconf without
-    language prefixes, the 404 stands.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            response = view(request, *args, **kwargs)
-        except Http404:
-            request.urlconf = UNPREFIXED_URLCONF
-            raise
-        if response.status_code == 404:
-            request.urlconf = UNPREFIXED_URLCONF
-        return response
-
-    return wrapper
 
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:
     return JsonResponse({"code": code, "message": message, "field": field}, status=status)
 
 
-@keep_not_found
 @require_POST
 def statements(request: HttpRequest) -> JsonResponse:
     """Store one xAPI statement or a list of them, all or none; the actor must be the signed-in learner."""
