@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = _("Learners and progress")
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed
+
+        from .models import Organisation
+        from .services import grant_admin_access
+
+        def on_admins_changed(sender, instance, action, reverse, pk_set, **kwargs):
+            """However someone becomes an organisation admin (service, Django admin), they get access."""
+            if action != "post_add" or not pk_set:
+                return
+            if reverse:
+                grant_admin_access(users=[instance])
+            else:
+                grant_admin_access(users=list(get_user_model().objects.filter(pk__in=pk_set)))
+
+        m2m_changed.connect(
+            on_admins_changed, sender=Organisation.admins.through, dispatch_uid="lms-org-admins", weak=False
+        )

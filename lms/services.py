@@ -687,10 +687,14 @@ ORGANISATION_ADMINS = "Organisation admins"
 @transaction.atomic
 def make_organisation_admin(*, user: AbstractBaseUser, organisation: Organisation) -> None:
     """Let a user administer a unit and its sub-units, with access to the Wagtail admin's reports."""
+    organisation.admins.add(user)  # grant_admin_access follows through the m2m_changed receiver
+
+
+def grant_admin_access(*, users) -> None:
+    """Organisation admins reach their reports through the Wagtail admin, so they need to sign in there."""
     group, _created = Group.objects.get_or_create(name=ORGANISATION_ADMINS)
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
-    user.groups.add(group)
-    organisation.admins.add(user)
+    group.user_set.add(*users)
 
 
 def set_membership(
