@@ -8,8 +8,11 @@ class LmsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import m2m_changed
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from wagtail.models import Page, PageViewRestriction
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
+        from .course_structure import content_changed
         from .models import Organisation
         from .services import grant_admin_access
 
@@ -25,3 +28,11 @@ class LmsConfig(AppConfig):
         m2m_changed.connect(
             on_admins_changed, sender=Organisation.admins.through, dispatch_uid="lms-org-admins", weak=False
         )
+
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(content_changed, dispatch_uid=f"lms-content-{id(signal)}", weak=False)
+        post_delete.connect(content_changed, sender=Page, dispatch_uid="lms-content-page-deleted", weak=False)
+        for signal in (post_save, post_delete):
+            signal.connect(
+                content_changed, sender=PageViewRestriction, dispatch_uid=f"lms-restriction-{id(signal)}", weak=False
+            )
