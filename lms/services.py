@@ -704,13 +704,31 @@ def grant_admin_access(*, users) -> None:
     group.user_set.add(*users)
 
 
+@transaction.atomic
 def set_membership(
     *, user: AbstractBaseUser, organisation: Organisation | None, designation: str | None = None
 ) -> LearnerProfile:
+    """Make a learner a member of a unit; the unit's (and its parents') assignments apply to them too."""
     defaults: dict[str, Any] = {"organisation": organisation, "kind": LearnerKind.CIVIL_SERVANT}
     if designation is not None:
         defaults["designation"] = designation
     profile, _created = LearnerProfile.objects.update_or_create(user=user, defaults=defaults)
+    if organisation is not None:
+        ancestors = [
+            organisation.path[:end]
+            for end in range(Organisation.steplen, len(organisation.path) + 1, Organisation.steplen)
+        ]
+        enrolled = set(Enrolment.objects.filter(user=user).values_list("course_id", flat=True))
+        for assignment in Assignment.objects.filter(organisation__path__in=ancestors).order_by("due_on"):
+            if assignment.course_id not in enrolled:
+                Enrolment.objects.create(
+                    user=user,
+                    course_id=assignment.course_id,
+                    source=EnrolmentSource.ASSIGNMENT,
+                    assignment=assignment,
+                    due_on=assignment.due_on,
+                )
+                enrolled.add(assignment.course_id)
     return profile
 
 
