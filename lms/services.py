@@ -793,9 +793,7 @@ CSV_COLUMNS = {"email", "course"}
 MAX_CSV_ROWS = 20_000
 
 
-def import_enrolments(
-    *, organisation: Organisation, raw: bytes, enrolled_by: AbstractBaseUser | None = None
-) -> EnrolmentImport:
+def import_enrolments(*, organisation: Organisation, raw: bytes) -> EnrolmentImport:
     """Enrol members of a unit from a CSV (email, course, optional due_date): every row or none.
 
     Each row is checked (known member email, published course by id or slug, ISO date not in the past,
