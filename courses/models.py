@@ -263,3 +263,7 @@ class LessonPage(RoutablePageMixin, Page):
         context.update(feedback=feedback, feedback_block_id=block_id)
         status = 400 if feedback.error else 200
         return TemplateResponse(request, self.get_template(request), context, status=status)
+
+
+# The H5P models live in their own module; importing them here registers them with the courses app.
+from .h5p.models import H5PActivity, H5PLibrary, H5PUpload  # noqa: E402, F401
