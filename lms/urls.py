@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("h5p/", include("courses.h5p.urls")),
+    path("learning/", include("lms.record_urls")),
 ]
 
 if settings.DEBUG:
