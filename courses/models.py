@@ -242,6 +242,8 @@ class LessonPage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_navigation(lesson=self))
+        # The H5P player's loader is the only script a lesson may need; lessons without H5P skip it.
+        context["has_h5p"] = any(block.get("type") == "h5p" for block in self.body.raw_data)
         return context
 
     @path("")

@@ -1,0 +1,48 @@
+"""The H5P block's placeholder: everything the player needs, as data attributes, and nothing loaded yet."""
+
+from django import template
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+
+from courses.activities import activity_iri, site_origin
+
+register = template.Library()
+
+
+@register.inclusion_tag("courses/blocks/h5p_placeholder.html", takes_context=True)
+def h5p_activity(context, value, block_id: str):
+    """Render one H5P block for the lesson in ``context``; ``value`` is the block's StructValue."""
+    activity = value["activity"]
+    request = context.get("request")
+    page = context.get("page")
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    try:
+        statements_url = reverse("lms:statements")
+    except NoReverseMatch:  # the site runs without learning records: the activity still plays
+        statements_url = ""
+    actor = (
+        {"objectType": "Agent", "account": {"homePage": site_origin(), "name": user.get_username()}}
+        if signed_in
+        else None
+    )
+    return {
+        "activity": activity,
+        "heading": value.get("heading") or (activity.title if activity else ""),
+        "block_id": block_id,
+        "config_id": f"h5p-{block_id}-config",
+        "signed_in": signed_in,
+        "login_url": f"/admin/login/?next={request.get_full_path()}" if request else "/admin/login/",
+        "player": {
+            "h5pJsonPath": f"/h5p/content/{activity.uuid}" if activity else "",
+            "librariesPath": "/h5p/libraries",
+            "frameJs": static("h5p-standalone/frame.bundle.js"),
+            "frameCss": static("h5p-standalone/styles/h5p.css"),
+            "mainJs": static("h5p-standalone/main.bundle.js"),
+            "activityIri": activity_iri(lesson_id=page.pk, block_id=block_id) if page and page.pk else "",
+            "statementsUrl": statements_url if signed_in else "",
+            "csrfToken": get_token(request) if request and signed_in else "",
+            "actor": actor,
+        },
+    }
