@@ -90,3 +90,102 @@ def test_each_real_package_renders_in_a_lesson(name, live_server, chromium, tree
     if os.environ.get("H5P_SCREENSHOTS"):
         page.screenshot(path=f"{os.environ['H5P_SCREENSHOTS']}/{name}.png", full_page=True)
     context.close()
+
+
+def signed_in_context(chromium, live_server, user, **options):
+    client = Client()
+    client.force_login(user)
+    context = chromium.new_context(**options)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return context
+
+
+def wait_until_sent(page, section_index: int = 0, count: int = 1):
+    page.wait_for_function(
+        "([i, n]) => { const s = document.querySelectorAll('[data-h5p-activity]')[i];"
+        " return Number(s.getAttribute('data-h5p-sent') || 0) >= n && s.getAttribute('data-h5p-sending') === '0'; }",
+        arg=[section_index, count],
+        timeout=20_000,
+    )
+
+
+def answer_multichoice(content):
+    content.get_by_role("checkbox", name="Very dark purple").or_(
+        content.get_by_role("radio", name="Very dark purple")
+    ).first.click()
+    content.get_by_role("button", name="Check").first.click()
+
+
+def answer_truefalse(content):
+    content.get_by_role("radio", name="Yes").click()
+    content.get_by_role("button", name="Check").first.click()
+
+
+def answer_visible_question(content) -> None:
+    """Give some answer to the question on screen, whatever its type, as a learner would."""
+    question = content.locator(".question-container:visible").first
+    kind = question.get_attribute("class") or ""
+    if "h5p-multichoice" in kind:
+        question.locator(".h5p-answer").first.click()
+    elif "h5p-true-false" in kind:
+        question.locator("[role=radio]").first.click()
+    elif "h5p-blanks" in kind:
+        for index in range(question.locator("input.h5p-text-input").count()):
+            question.locator("input.h5p-text-input").nth(index).fill("answer")
+    elif "h5p-mark-the-words" in kind:
+        question.locator("[role=option]").first.click()
+    elif "h5p-drag-text" in kind:  # by keyboard: pick up a word, then drop it in the first gap
+        question.locator("[aria-grabbed]").first.focus()
+        question.locator("[aria-grabbed]").first.press("Enter")
+        question.locator("[aria-dropeffect]").first.focus()
+        question.locator("[aria-dropeffect]").first.press("Enter")
+    elif "h5p-dragquestion" in kind and question.locator(".h5p-draggable").count():
+        question.locator(".h5p-draggable").first.drag_to(question.locator(".h5p-dropzone").first)
+
+
+def finish_question_set(content):
+    """Answer every question, moving on with "Next question", then press "Finish" on the last one."""
+    visible = ".question-container:visible "
+    for _step in range(20):
+        answer_visible_question(content)
+        finish = content.locator(visible + ".h5p-question-finish")
+        if finish.count() and finish.first.is_visible():
+            finish.first.click()
+            return
+        content.locator(visible + ".h5p-question-next").first.click()
+    raise AssertionError("the question set never offered Finish")
+
+
+SCORED = {
+    "H5P.MultiChoice.h5p": (answer_multichoice, "answered", 1),
+    "H5P.TrueFalse.h5p": (answer_truefalse, "answered", 1),
+    "H5P.QuestionSet.h5p": (finish_question_set, "completed", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCORED))
+def test_answering_stores_a_statement_and_a_scored_result_on_progress(name, live_server, chromium, tree, media):
+    activity = import_package(real_package(name), name=name)
+    lesson = lesson_with(tree, activity)
+    block_id = lesson.body[0].id
+    learner = UserFactory(username="rahima", email="rahima@example.gov.bd")
+    enrolment = Enrolment.objects.create(user=learner, course=tree.course)
+    context = signed_in_context(chromium, live_server, learner, viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url + lesson.url)
+    section = start(page)
+    answer, verb, expected_raw = SCORED[name]
+    answer(frame_of(page, section))
+    wait_until_sent(page)
+    iri = f"{django_settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/activities/{lesson.pk}/{block_id}"
+    statement = Statement.objects.get(object_id=iri, verb=f"http://adlnet.gov/expapi/verbs/{verb}")
+    assert statement.user == learner
+    result = ActivityResult.objects.get(enrolment=enrolment, block_id=block_id)
+    assert result.score_max and result.score_max > 0
+    if expected_raw is not None:
+        assert result.score_raw == expected_raw and result.success is True
+    enrolment.refresh_from_db()
+    assert enrolment.progress_percent > 0
+    assert enrolment.score_scaled is not None
+    assert "Your result is saved." in section.locator("[data-h5p-status]").inner_text()
+    context.close()
