@@ -35,6 +35,7 @@ def h5p_activity(context, value, block_id: str):
         "signed_in": signed_in,
         "login_url": f"/admin/login/?next={request.get_full_path()}" if request else "/admin/login/",
         "player": {
+            "title": activity.title if activity else "",
             "h5pJsonPath": f"/h5p/content/{activity.uuid}" if activity else "",
             "librariesPath": "/h5p/libraries",
             "frameJs": static("h5p-standalone/frame.bundle.js"),

@@ -6,9 +6,11 @@ import uuid
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
 from django.test import Client
 
 from courses.h5p.services import import_package
+from courses.models import CoursePage, LessonPage
 from lms.models import ActivityResult, Enrolment, Statement
 from tests.factories import LessonPageFactory, UserFactory
 from tests.h5p_packages import REAL, SKIP_REASON, real_package
@@ -188,4 +190,39 @@ def test_answering_stores_a_statement_and_a_scored_result_on_progress(name, live
     assert enrolment.progress_percent > 0
     assert enrolment.score_scaled is not None
     assert "Your result is saved." in section.locator("[data-h5p-status]").inner_text()
+    context.close()
+
+
+def lesson_activity_title(lesson) -> str:
+    return next(block.value["activity"].title for block in lesson.body if block.block_type == "h5p")
+
+
+def test_the_demo_knowledge_check_plays_in_bengali_by_keyboard_and_records_the_score(live_server, chromium, media):
+    call_command("seed_demo", "--allow-production", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    lesson = LessonPage.objects.live().get(locale__language_code="bn", slug="locks-pins-and-passwords")
+    course = CoursePage.objects.ancestor_of(lesson).get()
+    block_id = next(block.id for block in lesson.body if block.block_type == "h5p")
+    learner = UserFactory(username="karim", email="karim@example.gov.bd")
+    enrolment = Enrolment.objects.create(user=learner, course=course)
+    context = signed_in_context(chromium, live_server, learner, viewport={"width": 360, "height": 800}, locale="bn")
+    page = context.new_page()
+    page.goto(live_server.url + lesson.url)
+    start_button = page.get_by_role("button", name="Start activity").or_(page.locator("[data-h5p-start]")).first
+    start_button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-h5p-ready=true]", timeout=20_000)
+    frame = page.locator("[data-h5p-player] iframe").element_handle().content_frame()
+    assert page.locator("[data-h5p-player] iframe").get_attribute("title") == lesson_activity_title(lesson)
+    # Keyboard only: into the question, onto the third answer, then the check button.
+    frame.locator(".shikkha-check input[type=radio]").first.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    assert frame.evaluate("document.activeElement.textContent") == "উত্তর যাচাই করুন"
+    page.keyboard.press("Enter")
+    assert "সঠিক।" in frame.locator(".shikkha-check [role=status]").inner_text()
+    wait_until_sent(page)
+    result = ActivityResult.objects.get(enrolment=enrolment, block_id=block_id)
+    assert (result.score_raw, result.score_max, result.success) == (1, 1, True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()

@@ -123,6 +123,10 @@
     }).then(function () {
       listen();
       button.hidden = true;
+      var hint = section.querySelector("[data-h5p-hint]");
+      if (hint) { hint.hidden = true; }
+      var frame = section.querySelector("[data-h5p-player] iframe");
+      if (frame) { frame.setAttribute("title", config.title); }
       setStatus(section, "");
       section.setAttribute("data-h5p-ready", "true");
       var holder = section.querySelector("[data-h5p-player]");
