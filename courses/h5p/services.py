@@ -19,17 +19,19 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 import pyh5p
+from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import STORAGE_ROOT, H5PActivity, H5PLibrary
+from .models import STORAGE_ROOT, H5PActivity, H5PLibrary, H5PUpload
 from .validation import (
     CONTENT_EXTENSIONS,
     LIBRARY_EXTENSIONS,
     H5PLimits,
     PackagedLibrary,
+    PackageRefused,
     ValidatedPackage,
     limits_from_settings,
     validate_package,
@@ -276,3 +278,49 @@ def delete_activity(*, activity: H5PActivity) -> None:
     with transaction.atomic():
         activity.delete()
         transaction.on_commit(lambda: delete_folder(folder))
+
+
+def queue_upload(*, file, uploaded_by=None, title: str = "") -> H5PUpload:
+    """Keep the uploaded file and queue its validation and extraction (at once under the embedded default)."""
+    from .tasks import process_upload_task
+
+    upload = H5PUpload.objects.create(
+        file=file, original_filename=Path(file.name).name[:255], uploaded_by=uploaded_by, message=title[:255]
+    )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        process_upload_task.delay(upload.pk)  # the embedded default: at once, in this process
+    else:
+        # A worker must find the row: queue only once the transaction that created it has committed.
+        transaction.on_commit(lambda: process_upload_task.delay(upload.pk))
+    return upload
+
+
+def process_upload(*, upload_id: int) -> H5PUpload:
+    """Validate and store an upload, recording progress on the row so the admin can show it."""
+    upload = H5PUpload.objects.get(pk=upload_id)
+    if upload.status in {H5PUpload.Status.DONE, H5PUpload.Status.REFUSED}:
+        return upload
+    title = upload.message
+    H5PUpload.objects.filter(pk=upload.pk).update(status=H5PUpload.Status.RUNNING, progress=5)
+
+    def report(percent: int) -> None:
+        H5PUpload.objects.filter(pk=upload.pk).update(progress=min(percent, 99))
+
+    try:
+        with upload.file.open("rb") as handle:
+            activity = import_package(
+                handle,
+                name=upload.original_filename,
+                uploaded_by=upload.uploaded_by,
+                title=title or None,
+                progress=report,
+            )
+    except PackageRefused as exc:
+        upload.status, upload.message, upload.progress = H5PUpload.Status.REFUSED, str(exc), 100
+        upload.activity = None
+    else:
+        upload.status, upload.message, upload.progress = H5PUpload.Status.DONE, "", 100
+        upload.activity = activity
+    upload.save(update_fields=["status", "message", "progress", "activity"])
+    upload.file.delete(save=False)  # the package itself is not kept: its files are in storage now
+    return upload
