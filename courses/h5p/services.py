@@ -288,7 +288,7 @@ def queue_upload(*, file, uploaded_by=None, title: str = "") -> H5PUpload:
         file=file, original_filename=Path(file.name).name[:255], uploaded_by=uploaded_by, message=title[:255]
     )
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        process_upload_task.delay(upload.pk)  # the embedded default: at once, in this process
+        process_upload_task.apply(args=[upload.pk])  # the embedded default: at once, in this process
     else:
         # A worker must find the row: queue only once the transaction that created it has committed.
         transaction.on_commit(lambda: process_upload_task.delay(upload.pk))

@@ -21,6 +21,12 @@ pytestmark = pytest.mark.django_db
 HTML_TITLE = '<img src=x onerror="alert(1)">Quiz & <b>more</b>'
 
 
+@pytest.fixture(autouse=True)
+def eager(settings):
+    """Most tests look at the result; the embedded default extracts at once (see the test with a worker)."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
 @pytest.fixture
 def trainer(client, tree):
     user = TrainerFactory()
@@ -132,3 +138,21 @@ def test_the_package_itself_is_not_needed_after_upload(client, trainer, media):
     stored = H5PUpload.objects.get()
     assert stored.status == H5PUpload.Status.DONE and stored.activity.title == "Small"
     assert not any(name.startswith("h5p/uploads/") and "." in name for name in storage_listing(media))
+
+
+def test_with_a_broker_the_upload_waits_for_a_worker_and_the_page_shows_progress(
+    client, trainer, media, settings, django_capture_on_commit_callbacks
+):
+    from courses.h5p.services import process_upload
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = upload(client, build_zip(package_files(title="Later")), name="later.h5p")
+    assert len(queued) == 1, "the task is queued once the upload's row is committed"
+    waiting = client.get(response["Location"])
+    assert b'http-equiv="refresh"' in waiting.content and b"Waiting" in waiting.content
+    assert not H5PActivity.objects.exists()
+    process_upload(upload_id=H5PUpload.objects.get().pk)  # what the worker runs
+    done = client.get(response["Location"])
+    assert b'http-equiv="refresh"' not in done.content and b"Ready: 100%" in done.content
+    assert H5PActivity.objects.get().title == "Later"
