@@ -244,7 +244,18 @@ class LessonPage(RoutablePageMixin, Page):
         context.update(lesson_navigation(lesson=self))
         # The H5P player's loader is the only script a lesson may need; lessons without H5P skip it.
         context["has_h5p"] = any(block.get("type") == "h5p" for block in self.body.raw_data)
+        context["activity_results"] = self.activity_results(request)
         return context
+
+    def activity_results(self, request) -> dict[str, dict]:
+        """The visitor's results on this lesson's activities, by block id, from whichever app records
+        learning: it answers the ``lesson_activity_results`` hook (courses imports none of those apps)."""
+        from wagtail import hooks
+
+        results: dict[str, dict] = {}
+        for hook in hooks.get_hooks("lesson_activity_results"):
+            results.update(hook(request=request, lesson=self) or {})
+        return results
 
     @path("")
     def lesson(self, request):

@@ -23,7 +23,9 @@ def _player(context, *, activity, heading: str, block_id: str, record: bool) -> 
         except NoReverseMatch:  # the site runs without learning records: the activity still plays
             statements_url = ""
     recording = bool(statements_url)
+    previous = (context.get("activity_results") or {}).get(block_id) if record else None
     return {
+        "previous": previous,
         "activity": activity,
         "heading": heading or (activity.title if activity else ""),
         "block_id": block_id,

@@ -100,3 +100,6 @@ def test_statements_about_an_h5p_activity(client, tree, three, settings):
     assert post(client, statement(learner, activity_iri(lesson_id=draft.pk, block_id=draft.body[0].id))) == 404
     assert post(client, {"actor": same["actor"], "verb": "answered"}) == 400
     assert Statement.objects.filter(user=learner).count() == 1
+    # Coming back later, the learner sees their result on that activity, and only on that one.
+    page = client.get(three.url).content.decode()
+    assert page.count("Your result so far: 100%.") == 1
