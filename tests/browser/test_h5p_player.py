@@ -226,3 +226,26 @@ def test_the_demo_knowledge_check_plays_in_bengali_by_keyboard_and_records_the_s
     assert (result.score_raw, result.score_max, result.success) == (1, 1, True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+def test_the_placeholder_and_the_own_content_type_pass_axe(live_server, chromium, axe_source, media):
+    from tests.browser.test_accessibility import serious_violations
+
+    call_command("seed_demo", "--allow-production", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    for code in ("en", "bn"):
+        lesson = LessonPage.objects.live().get(locale__language_code=code, slug="locks-pins-and-passwords")
+        page = chromium.new_page(viewport={"width": 360, "height": 800})
+        page.goto(live_server.url + lesson.url)
+        assert serious_violations(page, axe_source) == [], f"{code} placeholder"
+        page.locator("[data-h5p-start]").first.click()
+        page.wait_for_selector("[data-h5p-ready=true]", timeout=20_000)
+        frame = page.locator("[data-h5p-player] iframe").element_handle().content_frame()
+        frame.locator(".shikkha-check input[type=radio]").first.wait_for()
+        assert serious_violations(page, axe_source) == [], f"{code} with the player open"
+        frame.add_script_tag(content=axe_source)
+        inside = frame.evaluate(
+            "async () => (await axe.run(document)).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"
+        )
+        assert inside == [], f"{code} inside the activity"
+        page.close()

@@ -126,7 +126,10 @@
       var hint = section.querySelector("[data-h5p-hint]");
       if (hint) { hint.hidden = true; }
       var frame = section.querySelector("[data-h5p-player] iframe");
-      if (frame) { frame.setAttribute("title", config.title); }
+      if (frame) {
+        frame.setAttribute("title", config.title);
+        try { frame.contentDocument.title = config.title; } catch (error) { /* another origin: its own title */ }
+      }
       setStatus(section, "");
       section.setAttribute("data-h5p-ready", "true");
       var holder = section.querySelector("[data-h5p-player]");
