@@ -5,24 +5,33 @@ them updates the enrolment's stored progress inside the same transaction, so a p
 records to know where a learner stands. ``course_completed`` is sent once, after the commit.
 """
 
+import csv
+import io
+import operator
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import reduce
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
-from django.utils import timezone
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_duration
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from courses.activities import ACTIVITY_BLOCK_TYPES, ActivityNotFound, activity_iri, resolve_activity, site_origin
+from courses.activities import ActivityNotFound, activity_iri, site_origin
 from courses.models import CoursePage, LessonPage, ScorePolicy
 
+from .course_structure import CourseStructure, course_structure, published_activity
 from .models import (
     ActivityResult,
     ActivityScore,
@@ -30,7 +39,12 @@ from .models import (
     Enrolment,
     EnrolmentSource,
     EnrolmentStatus,
+    LearnerKind,
+    LearnerProfile,
     LessonProgress,
+    Notice,
+    NoticeKind,
+    Organisation,
     Statement,
 )
 from .signals import course_completed
@@ -125,82 +139,74 @@ def enrol(
 # --- progress ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CourseStructure:
-    """What a course's completion rule counts: its published lessons, required ones, and activities."""
-
-    lesson_ids: frozenset[int]
-    required_lesson_ids: frozenset[int]
-    activities_by_lesson: dict[int, frozenset[str]]
-
-    @property
-    def activity_ids(self) -> frozenset[str]:
-        return frozenset().union(*self.activities_by_lesson.values()) if self.activities_by_lesson else frozenset()
-
-
-def course_structure(*, course_path: str) -> CourseStructure:
-    """One query over the course's published lessons; their stream data is read without rendering."""
-    rows = LessonPage.objects.live().public().filter(path__startswith=course_path).values_list("id", "required", "body")
-    lesson_ids, required, activities = set(), set(), {}
-    for lesson_id, is_required, body in rows:
-        lesson_ids.add(lesson_id)
-        if is_required:
-            required.add(lesson_id)
-        blocks = body.raw_data if hasattr(body, "raw_data") else body or []
-        activities[lesson_id] = frozenset(
-            block["id"] for block in blocks if block.get("type") in ACTIVITY_BLOCK_TYPES and block.get("id")
-        )
-    return CourseStructure(
-        lesson_ids=frozenset(lesson_ids),
-        required_lesson_ids=frozenset(required or lesson_ids),
-        activities_by_lesson=activities,
-    )
-
-
 def _course_path_of(lesson: Page) -> str:
     return lesson.path[: -2 * Page.steplen]
 
 
 def _refresh_progress(*, enrolment: Enrolment, course: CoursePage, structure: CourseStructure) -> None:
-    """Store percent, score and status from the records; queue the signal if this completes the course."""
-    required = structure.required_lesson_ids
-    completed = LessonProgress.objects.filter(
-        enrolment=enrolment, lesson_id__in=required, completed_at__isnull=False
-    ).count()
-    percent = 100 if not required else (100 * completed) // len(required)
+    """Store percent, score and status from the records; queue the signal if this completes the course.
 
+    Both numbers come from one query over the learner's own rows for this course's current lessons
+    and activities, so a lesson made optional or unpublished stops counting at once.
+    """
+    required = structure.required_lesson_ids
     activity_ids = structure.activity_ids
+    counts = (
+        Enrolment.objects.filter(pk=enrolment.pk)
+        .annotate(
+            lessons_done=Subquery(
+                LessonProgress.objects.filter(
+                    enrolment=OuterRef("pk"), lesson_id__in=required, completed_at__isnull=False
+                )
+                .order_by()
+                .values("enrolment")
+                .annotate(count=Count("pk"))
+                .values("count")
+            ),
+            score_total=Subquery(
+                ActivityScore.objects.filter(enrolment=OuterRef("pk"), block_id__in=activity_ids)
+                .order_by()
+                .values("enrolment")
+                .annotate(total=Sum("score_scaled"))
+                .values("total")
+            ),
+        )
+        .values("lessons_done", "score_total")
+        .get()
+    )
+    completed = counts["lessons_done"] or 0
+    percent = 100 if not required else (100 * completed) // len(required)
+    total = counts["score_total"]
     score = None
-    if activity_ids:
-        total = ActivityScore.objects.filter(enrolment=enrolment, block_id__in=activity_ids).aggregate(
-            total=Sum("score_scaled")
-        )["total"]
-        if total is not None:
-            score = (Decimal(total) / len(activity_ids)).quantize(Decimal("0.0001"))
+    if activity_ids and total is not None:
+        score = (Decimal(total) / len(activity_ids)).quantize(Decimal("0.0001"))
     passed = course.passing_score is None or (score is not None and score * 100 >= course.passing_score)
 
     now = timezone.now()
+    before = (enrolment.progress_percent, enrolment.score_scaled, enrolment.status, enrolment.last_lesson_id)
     enrolment.progress_percent = percent
     enrolment.score_scaled = score
-    enrolment.started_at = enrolment.started_at or now
     newly_completed = percent == 100 and passed and enrolment.completed_at is None
     if newly_completed:
         enrolment.status = EnrolmentStatus.COMPLETED
         enrolment.completed_at = now
     elif enrolment.status == EnrolmentStatus.ENROLLED:
         enrolment.status = EnrolmentStatus.IN_PROGRESS
-    enrolment.save(
-        update_fields=["progress_percent", "score_scaled", "started_at", "status", "completed_at", "last_lesson"]
-    )
+    after = (enrolment.progress_percent, enrolment.score_scaled, enrolment.status, enrolment.last_lesson_id)
+    if enrolment.started_at is None or before != after:
+        enrolment.started_at = enrolment.started_at or now
+        enrolment.save(
+            update_fields=["progress_percent", "score_scaled", "started_at", "status", "completed_at", "last_lesson"]
+        )
     if newly_completed:
         transaction.on_commit(lambda: course_completed.send(sender=Enrolment, enrolment=enrolment))
 
 
-def _locked_enrolment(*, user: AbstractBaseUser, lesson: Page) -> Enrolment:
+def _locked_enrolment(*, user: AbstractBaseUser, course_path: str) -> Enrolment:
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("course")
-        .filter(user=user, course__path=_course_path_of(lesson))
+        .filter(user=user, course__path=course_path)
         .first()
     )
     if enrolment is None:
@@ -241,8 +247,10 @@ def complete_lesson(*, user: AbstractBaseUser, lesson: LessonPage) -> Enrolment:
     if not lesson.live:
         raise UnknownActivity(_("This lesson is not published."), code="lesson_not_published")
     with transaction.atomic():
-        enrolment = _locked_enrolment(user=user, lesson=lesson)
+        enrolment = _locked_enrolment(user=user, course_path=_course_path_of(lesson))
         structure = course_structure(course_path=enrolment.course.path)
+        if structure is None or lesson.pk not in structure.lesson_ids:
+            raise UnknownActivity(_("This lesson is not published."), code="lesson_not_published")
         if structure.activities_by_lesson.get(lesson.pk):
             raise LearningError(_("Answer the questions of this lesson to complete it."), code="lesson_has_activities")
         progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
@@ -316,22 +324,22 @@ def record_activity_result(
         raise InvalidStatement(_("Each result needs an event id of at most 100 characters."), code="invalid_event_id")
     raw, maximum, scaled = _scaled_from(score_raw=score_raw, score_max=score_max, score_scaled=score_scaled)
     try:
-        activity = resolve_activity(activity_iri)
+        activity = published_activity(activity_iri)
     except ActivityNotFound:
         raise UnknownActivity(
             _("No published lesson has this activity."), code="unknown_activity", field="activity_iri"
         ) from None
 
     with transaction.atomic():
-        enrolment = _locked_enrolment(user=user, lesson=activity.lesson)
+        enrolment = _locked_enrolment(user=user, course_path=activity.course_path)
         existing = ActivityResult.objects.filter(enrolment=enrolment, event_id=event_id).first()
         if existing is not None:
             return existing
         result = ActivityResult.objects.create(
             enrolment=enrolment,
-            lesson=activity.lesson,
+            lesson_id=activity.lesson_id,
             block_id=activity.block_id,
-            activity_iri=activity.iri,
+            activity_iri=activity_iri,
             event_id=event_id,
             score_raw=raw,
             score_max=maximum,
@@ -341,12 +349,19 @@ def record_activity_result(
             duration=duration,
         )
         counted = max(scaled, Decimal(0)) if scaled is not None else None
-        score, created = ActivityScore.objects.get_or_create(
-            enrolment=enrolment,
-            block_id=activity.block_id,
-            defaults={"lesson": activity.lesson, "score_scaled": counted, "success": success, "attempts": 1},
+        score = (
+            ActivityScore.objects.select_for_update().filter(enrolment=enrolment, block_id=activity.block_id).first()
         )
-        if not created:
+        if score is None:
+            ActivityScore.objects.create(
+                enrolment=enrolment,
+                lesson_id=activity.lesson_id,
+                block_id=activity.block_id,
+                score_scaled=counted,
+                success=success,
+                attempts=1,
+            )
+        else:
             keep_best = enrolment.course.score_policy == ScorePolicy.BEST
             if counted is not None and (not keep_best or score.score_scaled is None or counted > score.score_scaled):
                 score.score_scaled = counted
@@ -354,20 +369,25 @@ def record_activity_result(
             score.attempts += 1
             score.save(update_fields=["score_scaled", "success", "attempts", "updated_at"])
 
-        structure = course_structure(course_path=enrolment.course.path)
-        _complete_lesson_if_answered(enrolment=enrolment, lesson=activity.lesson, structure=structure)
-        enrolment.last_lesson = activity.lesson
+        structure = course_structure(course_path=activity.course_path)
+        _complete_lesson_if_answered(enrolment=enrolment, lesson_id=activity.lesson_id, structure=structure)
+        enrolment.last_lesson_id = activity.lesson_id
         _refresh_progress(enrolment=enrolment, course=enrolment.course, structure=structure)
     return result
 
 
-def _complete_lesson_if_answered(*, enrolment: Enrolment, lesson: LessonPage, structure: CourseStructure) -> None:
+def _complete_lesson_if_answered(*, enrolment: Enrolment, lesson_id: int, structure: CourseStructure) -> None:
     """A lesson with activities is complete once each of its activities has been attempted."""
-    activities = structure.activities_by_lesson.get(lesson.pk, frozenset())
+    progress = LessonProgress.objects.filter(enrolment=enrolment, lesson_id=lesson_id).first()
+    if progress is not None and progress.completed_at is not None:
+        return
+    activities = structure.activities_by_lesson.get(lesson_id, frozenset())
     answered = ActivityScore.objects.filter(enrolment=enrolment, block_id__in=activities).count()
-    progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
-    if progress.completed_at is None and answered >= len(activities):
-        progress.completed_at = timezone.now()
+    done_at = timezone.now() if answered >= len(activities) else None
+    if progress is None:
+        LessonProgress.objects.create(enrolment=enrolment, lesson_id=lesson_id, completed_at=done_at)
+    elif done_at is not None:
+        progress.completed_at = done_at
         progress.save(update_fields=["completed_at", "last_visited_at"])
 
 
@@ -515,7 +535,7 @@ def record_statement(*, user: AbstractBaseUser, statement: dict[str, Any]) -> tu
     result = _parse_result(statement.get("result"))
     iri = _activity_iri(target["id"])
     try:
-        activity = resolve_activity(iri)
+        activity = published_activity(iri)
     except ActivityNotFound:
         raise UnknownActivity(
             _("No published lesson has this activity."), code="unknown_activity", field="object.id"
@@ -527,7 +547,7 @@ def record_statement(*, user: AbstractBaseUser, statement: dict[str, Any]) -> tu
             if existing.user_id != user.pk:
                 raise StatementConflict(_("Another statement already has this id."), code="id_conflict", field="id")
             return existing, False
-        if enrolment_for_lesson(user=user, lesson=activity.lesson) is None:
+        if not Enrolment.objects.filter(user=user, course_id=activity.course_id).exists():
             raise NotEnrolled(
                 _("Enrol in this course first: your progress is only recorded in courses you are enrolled in."),
                 code="not_enrolled",
@@ -576,4 +596,379 @@ def record_knowledge_check_answer(
         score_max=1,
         success=correct,
         completion=True,
+    )
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_up(*, full_name: str, sign_in_name: str, password: str) -> AbstractBaseUser:
+    """Create a citizen's account; ``sign_in_name`` is a normalised email or +880 mobile number."""
+    first, _sep, last = full_name.strip().partition(" ")
+    is_phone = sign_in_name.startswith("+")
+    user = get_user_model().objects.create_user(
+        username=sign_in_name,
+        email="" if is_phone else sign_in_name,
+        password=password,
+        first_name=first[:150],
+        last_name=last[:150],
+    )
+    LearnerProfile.objects.create(user=user, kind=LearnerKind.CITIZEN, phone=sign_in_name if is_phone else None)
+    return user
+
+
+def learner_data(*, user: AbstractBaseUser) -> dict[str, Any]:
+    """Everything the site keeps about a learner, for them to download (data portability)."""
+    profile = LearnerProfile.objects.filter(user=user).select_related("organisation").first()
+    enrolments = Enrolment.objects.filter(user=user).select_related("course", "last_lesson")
+    return {
+        "account": {
+            "username": user.get_username(),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "profile": None
+        if profile is None
+        else {
+            "kind": profile.kind,
+            "organisation": profile.organisation.name if profile.organisation else None,
+            "designation": profile.designation,
+            "phone": profile.phone,
+        },
+        "enrolments": [
+            {
+                "course": enrolment.course.title,
+                "status": enrolment.status,
+                "progress_percent": enrolment.progress_percent,
+                "score_scaled": str(enrolment.score_scaled) if enrolment.score_scaled is not None else None,
+                "enrolled_at": enrolment.enrolled_at.isoformat(),
+                "completed_at": enrolment.completed_at.isoformat() if enrolment.completed_at else None,
+                "due_on": enrolment.due_on.isoformat() if enrolment.due_on else None,
+            }
+            for enrolment in enrolments
+        ],
+        "lessons": list(
+            LessonProgress.objects.filter(enrolment__user=user).values(
+                "lesson_id", "first_visited_at", "last_visited_at", "completed_at"
+            )
+        ),
+        "activity_results": [
+            {**row, "score_scaled": str(row["score_scaled"]) if row["score_scaled"] is not None else None}
+            for row in ActivityResult.objects.filter(enrolment__user=user).values(
+                "activity_iri", "event_id", "score_scaled", "success", "completion", "recorded_at"
+            )
+        ],
+        "statements": list(Statement.objects.filter(user=user).values_list("payload", flat=True)),
+    }
+
+
+@transaction.atomic
+def erase_learner(*, user: AbstractBaseUser) -> None:
+    """Remove a learner's personal data; keep their enrolments and results, now anonymous, so reports
+    still count them. Statements are deleted: their payload names the learner."""
+    Statement.objects.filter(user=user).delete()
+    user.username = f"erased-{uuid.uuid4().hex[:12]}"
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.administered_organisations.clear()
+    LearnerProfile.objects.update_or_create(
+        user=user, defaults={"designation": "", "phone": None, "erased_at": timezone.now()}
+    )
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+ORGANISATION_ADMINS = "Organisation admins"
+
+
+@transaction.atomic
+def make_organisation_admin(*, user: AbstractBaseUser, organisation: Organisation) -> None:
+    """Let a user administer a unit and its sub-units, with access to the Wagtail admin's reports."""
+    organisation.admins.add(user)  # grant_admin_access follows through the m2m_changed receiver
+
+
+def grant_admin_access(*, users) -> None:
+    """Organisation admins reach their reports through the Wagtail admin, so they need to sign in there."""
+    group, _created = Group.objects.get_or_create(name=ORGANISATION_ADMINS)
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    group.user_set.add(*users)
+
+
+@transaction.atomic
+def set_membership(
+    *, user: AbstractBaseUser, organisation: Organisation | None, designation: str | None = None
+) -> LearnerProfile:
+    """Make a learner a member of a unit; the unit's (and its parents') assignments apply to them too."""
+    defaults: dict[str, Any] = {"organisation": organisation, "kind": LearnerKind.CIVIL_SERVANT}
+    if designation is not None:
+        defaults["designation"] = designation
+    profile, _created = LearnerProfile.objects.update_or_create(user=user, defaults=defaults)
+    if organisation is not None:
+        ancestors = [
+            organisation.path[:end]
+            for end in range(Organisation.steplen, len(organisation.path) + 1, Organisation.steplen)
+        ]
+        enrolled = set(Enrolment.objects.filter(user=user).values_list("course_id", flat=True))
+        for assignment in Assignment.objects.filter(organisation__path__in=ancestors).order_by("due_on"):
+            if assignment.course_id not in enrolled:
+                Enrolment.objects.create(
+                    user=user,
+                    course_id=assignment.course_id,
+                    source=EnrolmentSource.ASSIGNMENT,
+                    assignment=assignment,
+                    due_on=assignment.due_on,
+                )
+                enrolled.add(assignment.course_id)
+    return profile
+
+
+@transaction.atomic
+def assign_course(
+    *, organisation: Organisation, course: CoursePage, due_on: date, assigned_by: AbstractBaseUser | None = None
+) -> tuple[Assignment, int]:
+    """Require a course of a unit's members (and its sub-units') by a date; enrol those not enrolled.
+
+    Returns the assignment and how many enrolments it created. Members who are already enrolled keep
+    their progress and get the due date.
+    """
+    if not course.live:
+        raise EnrolmentRefused(_("Only published courses can be assigned."), code="course_not_published")
+    if due_on < timezone.localdate():
+        raise EnrolmentRefused(_("The due date is in the past."), code="due_date_in_past", field="due_on")
+    assignment, created = Assignment.objects.get_or_create(
+        organisation=organisation, course=course, defaults={"due_on": due_on, "assigned_by": assigned_by}
+    )
+    if not created:
+        raise EnrolmentRefused(
+            _("This course is already assigned to %(unit)s, due %(date)s.")
+            % {"unit": organisation.name, "date": assignment.due_on.isoformat()},
+            code="already_assigned",
+        )
+    members = get_user_model().objects.filter(
+        learner_profile__organisation__path__startswith=organisation.path, is_active=True
+    )
+    Enrolment.objects.filter(course=course, user__in=members, due_on__isnull=True).update(
+        assignment=assignment, due_on=due_on
+    )
+    enrolled = Enrolment.objects.filter(course=course, user__in=members).values("user_id")
+    new = [
+        Enrolment(
+            user_id=user_id, course=course, source=EnrolmentSource.ASSIGNMENT, assignment=assignment, due_on=due_on
+        )
+        for user_id in members.exclude(pk__in=enrolled).values_list("pk", flat=True)
+    ]
+    Enrolment.objects.bulk_create(new, batch_size=1000)
+    return assignment, len(new)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    row: int
+    email: str
+    course: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class EnrolmentImport:
+    enrolled: int
+    refusals: list[Refusal]
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals
+
+
+CSV_COLUMNS = {"email", "course"}
+MAX_CSV_ROWS = 20_000
+
+
+def import_enrolments(*, organisation: Organisation, raw: bytes) -> EnrolmentImport:
+    """Enrol members of a unit from a CSV (email, course, optional due_date): every row or none.
+
+    Each row is checked (known member email, published course by id or slug, ISO date not in the past,
+    not a duplicate of an earlier row, not already enrolled, prerequisites met); if any row is refused,
+    nothing is written and the refusals say which row and why.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return EnrolmentImport(
+            0, [Refusal(0, "", "", _("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."))]
+        )
+    reader = csv.DictReader(io.StringIO(text))
+    headings = {(name or "").strip().lower() for name in reader.fieldnames or []}
+    if not headings >= CSV_COLUMNS:
+        return EnrolmentImport(
+            0, [Refusal(1, "", "", _("The first row must name the columns: email, course and, optionally, due_date."))]
+        )
+    rows = []
+    for row in reader:
+        rows.append({(key or "").strip().lower(): (value or "").strip() for key, value in row.items() if key})
+        if len(rows) > MAX_CSV_ROWS:
+            return EnrolmentImport(
+                0, [Refusal(0, "", "", _("At most %(count)d rows per file.") % {"count": MAX_CSV_ROWS})]
+            )
+
+    emails = {row["email"].lower() for row in rows if row.get("email")}
+    users = {
+        user.email.lower(): user
+        for user in get_user_model()
+        .objects.filter(email__in=list(emails), is_active=True)
+        .select_related("learner_profile__organisation")
+    }
+    if len(users) < len(emails):  # emails differ in case only: match case-insensitively, one query
+        for user in (
+            get_user_model()
+            .objects.filter(
+                reduce(operator.or_, (Q(email__iexact=email) for email in emails - set(users)), Q(pk__in=[]))
+            )
+            .select_related("learner_profile__organisation")
+        ):
+            users.setdefault(user.email.lower(), user)
+    keys = {row.get("course", "") for row in rows}
+    courses = {}
+    for course in CoursePage.objects.live().filter(
+        Q(slug__in=keys) | Q(pk__in=[int(key) for key in keys if key.isdigit()])
+    ):
+        courses[str(course.pk)] = course
+        courses[course.slug] = course
+    already = set(
+        Enrolment.objects.filter(user__in=users.values(), course__in=set(courses.values())).values_list(
+            "user_id", "course_id"
+        )
+    )
+    completed = set(
+        Enrolment.objects.filter(user__in=users.values(), status=EnrolmentStatus.COMPLETED).values_list(
+            "user_id", "course_id"
+        )
+    )
+    prerequisites = {
+        course.pk: {prerequisite.pk for prerequisite in course.prerequisites.all()} for course in set(courses.values())
+    }
+
+    today = timezone.localdate()
+    seen: dict[tuple[str, str], int] = {}
+    refusals, accepted = [], []
+    for number, row in enumerate(rows, start=2):
+        email, key, due = row.get("email", ""), row.get("course", ""), row.get("due_date", "")
+        user, course = users.get(email.lower()), courses.get(key)
+        due_on, bad_date = None, False
+        if due:
+            try:
+                due_on = date.fromisoformat(due)
+            except ValueError:
+                bad_date = True
+        if not email:
+            reason = _("The email is missing.")
+        elif bad_date:
+            reason = _("The due date “%(value)s” is not a date written YYYY-MM-DD.") % {"value": due}
+        elif due_on is not None and due_on < today:
+            reason = _("The due date is in the past.")
+        elif user is None:
+            reason = _("No account has this email.")
+        elif not _is_member(user=user, organisation=organisation):
+            reason = _("This person is not a member of %(unit)s or its units.") % {"unit": organisation.name}
+        elif course is None:
+            reason = _("No published course has this id or slug.")
+        elif (email.lower(), str(course.pk)) in seen:
+            reason = _("Duplicate of row %(row)d.") % {"row": seen[(email.lower(), str(course.pk))]}
+        elif (user.pk, course.pk) in already:
+            reason = _("Already enrolled in this course.")
+        elif prerequisites[course.pk] - {done for uid, done in completed if uid == user.pk}:
+            reason = _("Has not completed the prerequisite courses.")
+        else:
+            reason = None
+        if reason:
+            refusals.append(Refusal(number, email, key, reason))
+        else:
+            seen[(email.lower(), str(course.pk))] = number
+            accepted.append(Enrolment(user=user, course=course, source=EnrolmentSource.ADMIN, due_on=due_on))
+    if not rows:
+        refusals.append(Refusal(0, "", "", _("The file has no rows to import.")))
+    if refusals:
+        return EnrolmentImport(0, refusals)
+    try:
+        with transaction.atomic():
+            Enrolment.objects.bulk_create(accepted, batch_size=1000)
+    except IntegrityError:  # someone enrolled one of them meanwhile: import nothing, say so
+        return EnrolmentImport(0, [Refusal(0, "", "", _("Enrolments changed while importing; upload again."))])
+    return EnrolmentImport(len(accepted), [])
+
+
+def _is_member(*, user: AbstractBaseUser, organisation: Organisation) -> bool:
+    profile = getattr(user, "learner_profile", None)
+    unit = profile.organisation if profile else None
+    return unit is not None and unit.path.startswith(organisation.path)
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+def _send_notices(*, kind: str, enrolments, subject: str, template: str) -> int:
+    """Send one email per enrolment, each at most once: the Notice row is written in the same
+    transaction as the send, and its unique constraint turns a second attempt into a no-op."""
+    sent = 0
+    for enrolment in enrolments.select_related("user", "course", "assignment__organisation").iterator():
+        try:
+            with transaction.atomic():
+                Notice.objects.create(enrolment=enrolment, kind=kind)
+                with translation.override(settings.LANGUAGE_CODE):
+                    body = render_to_string(template, {"enrolment": enrolment, "site_url": site_origin()})
+                    send_mail(
+                        subject % {"course": enrolment.course.title},
+                        body,
+                        None,
+                        [enrolment.user.email],
+                    )
+        except IntegrityError:
+            continue
+        sent += 1
+    return sent
+
+
+def _assigned_and_unfinished():
+    return (
+        Enrolment.objects.filter(assignment__isnull=False, due_on__isnull=False, user__is_active=True)
+        .exclude(status=EnrolmentStatus.COMPLETED)
+        .exclude(user__email="")
+    )
+
+
+def send_due_reminders(*, today: date | None = None) -> int:
+    """Remind learners of assigned courses due within ``LMS_REMINDER_DAYS`` days."""
+    today = today or timezone.localdate()
+    days = getattr(settings, "LMS_REMINDER_DAYS", 7)
+    enrolments = (
+        _assigned_and_unfinished()
+        .filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
+        .exclude(notices__kind=NoticeKind.REMINDER)
+    )
+    return _send_notices(
+        kind=NoticeKind.REMINDER,
+        enrolments=enrolments,
+        subject=_("Reminder: %(course)s is due soon"),
+        template="lms/email/reminder.txt",
+    )
+
+
+def send_overdue_notices(*, today: date | None = None) -> int:
+    """Tell learners once that an assigned course is past its due date."""
+    today = today or timezone.localdate()
+    enrolments = _assigned_and_unfinished().filter(due_on__lt=today).exclude(notices__kind=NoticeKind.OVERDUE)
+    return _send_notices(
+        kind=NoticeKind.OVERDUE,
+        enrolments=enrolments,
+        subject=_("Overdue: %(course)s"),
+        template="lms/email/overdue.txt",
     )

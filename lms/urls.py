@@ -21,4 +21,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+urlpatterns += i18n_patterns(path("learning/", include("lms.page_urls")), prefix_default_language=True)
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
+
+handler404 = "lms.error_pages.page_not_found"
+handler500 = "lms.error_pages.server_error"

@@ -1,11 +1,16 @@
-"""Wagtail hooks: learning records from the course pages (courses itself knows nothing of lms)."""
+"""Wagtail hooks: learning records from the course pages (courses itself knows nothing of lms), and the
+learning reports in the admin's Reports menu."""
 
 from django.http import HttpRequest
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from courses.models import LessonPage
 from courses.services import KnowledgeCheckNotFound, mark_knowledge_check
 
+from .selectors import administered_organisations, trainer_courses
 from .services import record_knowledge_check_answer, record_lesson_visit
 
 
@@ -38,6 +43,33 @@ def record_lesson_learning(page, request: HttpRequest, serve_args, serve_kwargs)
                 user=request.user, lesson=page, block_id=kwargs["block_id"], correct=feedback.correct
             )
     return None
+
+
+class OrganisationReportsMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return administered_organisations(user=request.user).exists()
+
+
+class CourseResultsMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return trainer_courses(user=request.user).exists()
+
+
+@hooks.register("register_admin_urls")
+def register_learning_report_urls():
+    return [path("learning/", include("lms.admin_urls", namespace="lms_admin"))]
+
+
+@hooks.register("register_reports_menu_item")
+def register_organisation_reports_menu_item():
+    return OrganisationReportsMenuItem(
+        _("Organisation progress"), reverse("lms_admin:organisation_index"), icon_name="group", order=900
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_course_results_menu_item():
+    return CourseResultsMenuItem(_("Course results"), reverse("lms_admin:course_index"), icon_name="tasks", order=910)
 
 
 @hooks.register("lesson_activity_results")

@@ -1,6 +1,9 @@
 """The H5P block's placeholder: everything the player needs, as data attributes, and nothing loaded yet."""
 
+from urllib.parse import urlencode
+
 from django import template
+from django.conf import settings
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
@@ -31,7 +34,7 @@ def _player(context, *, activity, heading: str, block_id: str, record: bool) -> 
         "block_id": block_id,
         "config_id": f"h5p-{block_id}-config",
         "signed_in": signed_in or not record,
-        "login_url": f"/admin/login/?next={request.get_full_path()}" if request else "/admin/login/",
+        "login_url": f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}" if request else "",
         "player": {
             "title": activity.title if activity else "",
             "h5pJsonPath": f"/h5p/content/{activity.uuid}" if activity else "",

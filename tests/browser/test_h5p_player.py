@@ -190,6 +190,12 @@ def test_answering_stores_a_statement_and_a_scored_result_on_progress(name, live
     assert enrolment.progress_percent > 0
     assert enrolment.score_scaled is not None
     assert "Your result is saved." in section.locator("[data-h5p-status]").inner_text()
+    # The learner's progress on the course page moved, and the lesson shows the result on return.
+    page.goto(live_server.url + tree.course.url)
+    bar = page.locator(".course-progress progress")
+    assert int(bar.get_attribute("value")) == enrolment.progress_percent > 0
+    page.goto(live_server.url + lesson.url)
+    assert "Your result so far:" in page.locator("[data-h5p-previous]").inner_text()
     context.close()
 
 
