@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: serve test install install-dev frontend demo lint format messages clean
 
-serve: install demo  ## Set up and serve the demo site at http://127.0.0.1:8000/ (SQLite, Celery eager)
+serve: install frontend demo  ## Set up and serve the demo site at http://127.0.0.1:8000/ (SQLite, Celery eager)
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: install-dev frontend  ## Set up and run the whole test suite

@@ -14,7 +14,7 @@ from wagtail.blocks import StreamValue
 
 from .models import LessonPage
 
-ACTIVITY_BLOCK_TYPES = {"knowledge_check"}
+ACTIVITY_BLOCK_TYPES = {"knowledge_check", "h5p"}
 _ACTIVITY_PATH = re.compile(r"^/activities/(?P<lesson_id>\d+)/(?P<block_id>[0-9a-f-]{1,64})/?$")
 
 

@@ -1,7 +1,7 @@
 """StreamField blocks for lesson bodies.
 
-The H5P activity block joins ``LessonBodyBlock`` in its own issue; every block here renders with its
-own template so that a new block needs no change to the lesson template.
+Every block here renders with its own template so that a new block needs no change to the lesson
+template.
 """
 
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 CAPTION_EXTENSIONS = (".vtt",)
@@ -130,6 +131,24 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         return value
 
 
+class H5PBlock(blocks.StructBlock):
+    """An uploaded H5P activity, shown as a light placeholder until the learner starts it.
+
+    The learner's answers are posted as xAPI statements naming the block's activity IRI, so the same
+    package placed in two lessons (or twice in one) keeps separate results.
+    """
+
+    activity = SnippetChooserBlock("courses.H5PActivity", label=_("H5P activity"))
+    heading = blocks.CharBlock(
+        required=False, max_length=200, help_text=_("Shown above the activity; defaults to the activity's title.")
+    )
+
+    class Meta:
+        icon = "form"
+        label = _("H5P activity")
+        template = "courses/blocks/h5p.html"
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="courses/blocks/paragraph.html")
@@ -138,3 +157,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     document = DocumentBlock()
     callout = CalloutBlock()
     knowledge_check = KnowledgeCheckBlock()
+    h5p = H5PBlock()

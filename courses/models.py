@@ -242,7 +242,20 @@ class LessonPage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_navigation(lesson=self))
+        # The H5P player's loader is the only script a lesson may need; lessons without H5P skip it.
+        context["has_h5p"] = any(block.get("type") == "h5p" for block in self.body.raw_data)
+        context["activity_results"] = self.activity_results(request)
         return context
+
+    def activity_results(self, request) -> dict[str, dict]:
+        """The visitor's results on this lesson's activities, by block id, from whichever app records
+        learning: it answers the ``lesson_activity_results`` hook (courses imports none of those apps)."""
+        from wagtail import hooks
+
+        results: dict[str, dict] = {}
+        for hook in hooks.get_hooks("lesson_activity_results"):
+            results.update(hook(request=request, lesson=self) or {})
+        return results
 
     @path("")
     def lesson(self, request):
@@ -263,3 +276,7 @@ class LessonPage(RoutablePageMixin, Page):
         context.update(feedback=feedback, feedback_block_id=block_id)
         status = 400 if feedback.error else 200
         return TemplateResponse(request, self.get_template(request), context, status=status)
+
+
+# The H5P models live in their own module; importing them here registers them with the courses app.
+from .h5p.models import H5PActivity, H5PLibrary, H5PUpload  # noqa: E402, F401

@@ -4,6 +4,7 @@ Pages are found by locale and slug path, snippets by locale and slug, so loading
 again creates nothing and publishes nothing: a page that exists is left exactly as it is.
 """
 
+import io
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
@@ -57,10 +58,37 @@ def _stream(body: Iterable[dict[str, Any]], *, seed: str) -> list[dict[str, Any]
             }
         elif block_type == "callout":
             value = {"kind": value.get("kind", "note"), "text": value["text"]}
+        elif block_type == "h5p":
+            value = _h5p_block_value(value, seed=f"{seed}/{index}")
         elif block_type not in {"heading", "paragraph"}:
             raise SeedError(f"{seed}: block {index + 1} has an unknown type {block_type!r}")
         blocks.append({"type": block_type, "value": value, "id": str(uuid.uuid5(BLOCK_NAMESPACE, f"{seed}/{index}"))})
     return blocks
+
+
+def _h5p_block_value(value: dict[str, Any], *, seed: str) -> dict[str, Any]:
+    """A demo knowledge check, packaged with the project's own H5P content type and imported through
+    the same validation as an upload; loading the fixtures again reuses the activity."""
+    from .h5p.packaging import PackagingError, knowledge_check_package
+    from .h5p.services import import_package
+    from .h5p.validation import PackageRefused
+    from .models import H5PActivity
+
+    filename = f"demo-{uuid.uuid5(BLOCK_NAMESPACE, seed)}.h5p"
+    activity = H5PActivity.objects.filter(original_filename=filename).first()
+    if activity is None:
+        try:
+            package = knowledge_check_package(
+                title=value["title"],
+                question=value["question"],
+                choices=value["choices"],
+                language=seed.split("/", 1)[0],
+                explanation=value.get("explanation", ""),
+            )
+            activity = import_package(io.BytesIO(package), name=filename)
+        except (PackagingError, PackageRefused, KeyError) as exc:
+            raise SeedError(f"{seed}: the H5P activity cannot be built: {exc}") from exc
+    return {"activity": activity.pk, "heading": value.get("heading", "")}
 
 
 def ensure_locales(codes: Iterable[str]) -> dict[str, Locale]:

@@ -58,12 +58,16 @@ SHARED_MODEL_PERMISSIONS = [
     ("wagtaildocs", "choose_document"),
     ("courses", "view_accreditingbody"),
     ("courses", "view_topic"),
+    ("courses", "add_h5pactivity"),
+    ("courses", "change_h5pactivity"),
+    ("courses", "view_h5pactivity"),
 ]
 REVIEWER_MODEL_PERMISSIONS = [
     ("courses", "add_accreditingbody"),
     ("courses", "change_accreditingbody"),
     ("courses", "add_topic"),
     ("courses", "change_topic"),
+    ("courses", "delete_h5pactivity"),
 ]
 
 

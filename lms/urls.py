@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("h5p/", include("courses.h5p.urls")),
     path("learning/", include("lms.record_urls")),
 ]
 

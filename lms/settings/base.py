@@ -127,6 +127,8 @@ USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Dhaka")
 
 STATIC_URL = "/static/"
+# The H5P player (h5p-standalone, pinned in package.json) is served from the site: `npm ci` puts it here.
+STATICFILES_DIRS = [("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist")]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -143,6 +145,14 @@ if os.environ.get("MEDIA_STORAGE_OPTIONS"):
     STORAGES["default"]["OPTIONS"] = json.loads(os.environ["MEDIA_STORAGE_OPTIONS"])
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# H5P uploads: limits on what one package may cost (see docs/h5p.md).
+H5P_MAX_PACKAGE_BYTES = int(os.environ.get("H5P_MAX_PACKAGE_BYTES", str(100 * 1024 * 1024)))
+H5P_MAX_EXPANDED_BYTES = int(os.environ.get("H5P_MAX_EXPANDED_BYTES", str(250 * 1024 * 1024)))
+H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
+H5P_MAX_MEMBERS = int(os.environ.get("H5P_MAX_MEMBERS", "5000"))
+H5P_MAX_COMPRESSION_RATIO = float(os.environ.get("H5P_MAX_COMPRESSION_RATIO", "100"))
+H5P_CORE_API = "1.27"  # the H5P core API version h5p-standalone's bundled core provides
 
 WAGTAIL_SITE_NAME = "Shikkha: digital skills for government"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,161 @@
+/* H5P activities in a lesson: nothing of the player loads until the learner presses "Start activity".
+ *
+ * Then the h5p-standalone player (served by the site, never a CDN) plays the activity, with its xAPI
+ * object id set to the block's activity IRI. Statements that answer or complete an activity are sent
+ * to the site's statement endpoint with the CSRF token, each with its own id so a retry is stored once.
+ */
+(function () {
+  "use strict";
+  if (window.lessonH5P) { return; }
+  var RESULT_VERBS = ["answered", "completed", "passed", "failed"];
+  var players = [];  // {section, config}
+  var mainScript = null;
+  var listening = false;
+
+  function message(section, name) {
+    var template = section.querySelector("template[data-h5p-messages]");
+    var node = template && template.content.querySelector("[data-" + name + "]");
+    return node ? node.textContent : "";
+  }
+
+  function setStatus(section, text) {
+    section.querySelector("[data-h5p-status]").textContent = text;
+  }
+
+  function loadMain(src) {
+    if (!mainScript) {
+      mainScript = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = function () { mainScript = null; reject(new Error("player did not load")); };
+        document.head.appendChild(script);
+      });
+    }
+    return mainScript;
+  }
+
+  function uuid4() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function playerFor(objectId) {
+    var iri = String(objectId || "").split("?")[0];
+    for (var i = 0; i < players.length; i++) {
+      if (players[i].config.activityIri === iri) { return players[i]; }
+    }
+    return null;
+  }
+
+  function onStatement(event) {
+    var statement = event && event.data && event.data.statement;
+    if (!statement || !statement.object || !statement.verb) { return; }
+    var player = playerFor(statement.object.id);
+    if (!player) { return; }
+    var verb = String(statement.verb.id || "").split("/").pop();
+    if (RESULT_VERBS.indexOf(verb) === -1) { return; }
+    var whole = String(statement.object.id).indexOf("?") === -1;
+    var score = statement.result && statement.result.score;
+    if (whole && score && typeof score.raw === "number" && typeof score.max === "number") {
+      setStatus(player.section, message(player.section, "score").replace("%(raw)s", score.raw).replace("%(max)s", score.max));
+    } else if (whole && verb === "completed") {
+      setStatus(player.section, message(player.section, "done"));
+    }
+    send(player, statement, whole);
+  }
+
+  function send(player, statement, whole) {
+    var config = player.config;
+    if (!config.statementsUrl || !config.actor) { return; }
+    var copy = JSON.parse(JSON.stringify(statement));
+    copy.id = copy.id || uuid4();
+    copy.actor = config.actor;
+    player.section.setAttribute("data-h5p-sending", String(++player.pending));
+    fetch(config.statementsUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": config.csrfToken},
+      body: JSON.stringify(copy)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (!whole) { return; }
+        var status = player.section.querySelector("[data-h5p-status]").textContent;
+        if (response.ok) {
+          setStatus(player.section, (status ? status + " " : "") + message(player.section, "saved"));
+        } else {
+          setStatus(player.section, message(player.section, "not-saved") + " " + (body.message || response.status));
+        }
+      });
+    }).catch(function () {
+      if (whole) { setStatus(player.section, message(player.section, "not-saved")); }
+    }).then(function () {
+      player.section.setAttribute("data-h5p-sending", String(--player.pending));
+      if (whole) { player.section.setAttribute("data-h5p-sent", String(++player.sent)); }
+    });
+  }
+
+  function listen() {
+    if (listening || !window.H5P || !window.H5P.externalDispatcher) { return; }
+    window.H5P.externalDispatcher.on("xAPI", onStatement);
+    listening = true;
+  }
+
+  function start(section, config, button) {
+    button.disabled = true;
+    setStatus(section, message(section, "loading"));
+    loadMain(config.mainJs).then(function () {
+      var holder = section.querySelector("[data-h5p-player]");
+      holder.hidden = false;
+      return new window.H5PStandalone.H5P(holder, {
+        id: section.id,
+        h5pJsonPath: config.h5pJsonPath,
+        librariesPath: config.librariesPath,
+        frameJs: config.frameJs,
+        frameCss: config.frameCss,
+        xAPIObjectIRI: config.activityIri,
+        frame: false, copyright: false, export: false, embed: false, icon: false, fullScreen: false
+      });
+    }).then(function () {
+      listen();
+      button.hidden = true;
+      var hint = section.querySelector("[data-h5p-hint]");
+      if (hint) { hint.hidden = true; }
+      var frame = section.querySelector("[data-h5p-player] iframe");
+      if (frame) {
+        frame.setAttribute("title", config.title);
+        try { frame.contentDocument.title = config.title; } catch (error) { /* another origin: its own title */ }
+      }
+      setStatus(section, "");
+      section.setAttribute("data-h5p-ready", "true");
+      var holder = section.querySelector("[data-h5p-player]");
+      holder.setAttribute("tabindex", "-1");
+      holder.focus();
+    }).catch(function () {
+      button.disabled = false;
+      setStatus(section, message(section, "failed"));
+    });
+  }
+
+  function setUp() {
+    var sections = document.querySelectorAll("[data-h5p-activity]");
+    Array.prototype.forEach.call(sections, function (section) {
+      var config = JSON.parse(document.getElementById(section.getAttribute("data-h5p-activity")).textContent);
+      var player = {section: section, config: config, pending: 0, sent: 0};
+      players.push(player);
+      var button = section.querySelector("[data-h5p-start]");
+      button.addEventListener("click", function () { start(section, config, button); });
+    });
+  }
+
+  window.lessonH5P = {players: players};
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();

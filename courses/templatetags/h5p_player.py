@@ -1,0 +1,66 @@
+"""The H5P block's placeholder: everything the player needs, as data attributes, and nothing loaded yet."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.conf import settings
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+
+from courses.activities import activity_iri, site_origin
+
+register = template.Library()
+PLACEHOLDER = "courses/blocks/h5p_placeholder.html"
+
+
+def _player(context, *, activity, heading: str, block_id: str, record: bool) -> dict:
+    request = context.get("request")
+    page = context.get("page")
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    statements_url = ""
+    if record and signed_in:
+        try:
+            statements_url = reverse("lms:statements")
+        except NoReverseMatch:  # the site runs without learning records: the activity still plays
+            statements_url = ""
+    recording = bool(statements_url)
+    previous = (context.get("activity_results") or {}).get(block_id) if record else None
+    return {
+        "previous": previous,
+        "activity": activity,
+        "heading": heading or (activity.title if activity else ""),
+        "block_id": block_id,
+        "config_id": f"h5p-{block_id}-config",
+        "signed_in": signed_in or not record,
+        "login_url": f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}" if request else "",
+        "player": {
+            "title": activity.title if activity else "",
+            "h5pJsonPath": f"/h5p/content/{activity.uuid}" if activity else "",
+            "librariesPath": "/h5p/libraries",
+            "frameJs": static("h5p-standalone/frame.bundle.js"),
+            "frameCss": static("h5p-standalone/styles/h5p.css"),
+            "mainJs": static("h5p-standalone/main.bundle.js"),
+            "activityIri": activity_iri(lesson_id=page.pk, block_id=block_id) if record and page and page.pk else "",
+            "statementsUrl": statements_url,
+            "csrfToken": get_token(request) if recording else "",
+            "actor": (
+                {"objectType": "Agent", "account": {"homePage": site_origin(), "name": user.get_username()}}
+                if recording
+                else None
+            ),
+        },
+    }
+
+
+@register.inclusion_tag(PLACEHOLDER, takes_context=True)
+def h5p_activity(context, value, block_id: str):
+    """One H5P block of the lesson in ``context``; ``value`` is the block's StructValue."""
+    return _player(context, activity=value["activity"], heading=value.get("heading"), block_id=block_id, record=True)
+
+
+@register.inclusion_tag(PLACEHOLDER, takes_context=True)
+def h5p_preview(context, activity):
+    """The same player in the admin's preview, recording nothing."""
+    return _player(context, activity=activity, heading="", block_id=f"preview-{activity.pk}", record=False)
