@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.middleware.csrf import get_token
+from django.shortcuts import resolve_url
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 
@@ -34,13 +35,16 @@ def _player(context, *, activity, heading: str, block_id: str, record: bool) -> 
         "block_id": block_id,
         "config_id": f"h5p-{block_id}-config",
         "signed_in": signed_in or not record,
-        "login_url": f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}" if request else "",
+        "login_url": f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+        if request
+        else "",
         "player": {
             "title": activity.title if activity else "",
             "h5pJsonPath": f"/h5p/content/{activity.uuid}" if activity else "",
             "librariesPath": "/h5p/libraries",
             "frameJs": static("h5p-standalone/frame.bundle.js"),
             "frameCss": static("h5p-standalone/styles/h5p.css"),
+            "customCss": static("courses/h5p-bengali.css"),
             "mainJs": static("h5p-standalone/main.bundle.js"),
             "activityIri": activity_iri(lesson_id=page.pk, block_id=block_id) if record and page and page.pk else "",
             "statementsUrl": statements_url,

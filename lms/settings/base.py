@@ -114,7 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "learner:sign_in"  # learners sign in on the site; staff use /admin/login/
 
 # Languages: English and Bengali, for the UI (gettext) and for content (Wagtail locales).
 LANGUAGE_CODE = "en"

@@ -117,6 +117,7 @@
         librariesPath: config.librariesPath,
         frameJs: config.frameJs,
         frameCss: config.frameCss,
+        customCss: config.customCss,
         xAPIObjectIRI: config.activityIri,
         frame: false, copyright: false, export: false, embed: false, icon: false, fullScreen: false
       });
