@@ -122,7 +122,9 @@ class StatusList(models.Model):
     allocated = models.PositiveIntegerField(default=0)
     offset = models.PositiveIntegerField()
     stride = models.PositiveIntegerField()
-    signed_credential = models.TextField(blank=True, help_text="The signed list as served; empty when stale.")
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change of a bit.")
+    signed_credential = models.TextField(blank=True, help_text="The signed list as served.")
+    signed_version = models.IntegerField(default=-1, help_text="The version that signed_credential shows.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -215,6 +215,7 @@ def require_env(name: str) -> str:
         sys.exit(f"Refusing to start: set the {name} environment variable (production settings).")
     return value
 
+
 # Certificates: the signing key comes from CERTIFICATION_SIGNING_KEY or this key file, never the
 # database or the repository. The embedded default creates a key file under var/ on first use.
 CERTIFICATION_KEY_FILE = os.environ.get("CERTIFICATION_KEY_FILE", str(VAR_DIR / "keys" / "certification.json"))
