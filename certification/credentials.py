@@ -81,7 +81,7 @@ def compose_credential(
     status_index: int,
 ) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential; personal data only as salted hashes."""
-    salt = secrets.token_hex(16)
+    salt = secrets.token_hex(8)
     identifiers = [
         {
             "type": "IdentityObject",

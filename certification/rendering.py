@@ -25,7 +25,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-QR_MAX_VERSION = 24
+QR_MAX_VERSION = 27  # 125 modules: 0.36 mm each at the printed 45 mm, still easy for a phone camera
 BADGE_KEYWORD = "openbadgecredential"
 ATTACHMENT_NAME = "credential.json"
 
