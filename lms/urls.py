@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("learning/", include("lms.record_urls")),
     path("", include("certification.urls")),
 ]
 
