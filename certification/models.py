@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
 from courses.models import AccreditingBody, CoursePage
+from lms.models import Enrolment
 
 STATUS_LIST_SIZE = 131_072  # bits; the Bitstring Status List minimum, for herd privacy
 
@@ -142,6 +143,7 @@ class Certificate(models.Model):
     """One issued credential: its exact signed bytes, the PDF, the baked badge and what they say."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="certificates")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
     course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="+")
     generation = models.PositiveSmallIntegerField(default=1, help_text="1 for the first issue, +1 for each re-issue.")
@@ -171,7 +173,7 @@ class Certificate(models.Model):
     class Meta:
         ordering = ["-issued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "course", "generation"], name="one_certificate_per_generation"),
+            models.UniqueConstraint(fields=["enrolment", "generation"], name="one_certificate_per_generation"),
             models.UniqueConstraint(fields=["status_list", "status_index"], name="one_certificate_per_status_bit"),
         ]
 

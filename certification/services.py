@@ -9,7 +9,6 @@ first one, and a race between two workers is settled by the unique constraint.
 import logging
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses.models import CoursePage
+from lms.models import Enrolment
 
 from .credentials import compose_credential, serialise, status_list_credential
 from .integrity import sign
@@ -81,34 +81,27 @@ def _issuer_profile_json(profile: IssuerProfile) -> dict[str, Any]:
     return data
 
 
-def issue_certificate(*, enrolment: Any) -> Certificate:
-    """The certificate of a completed enrolment (the one the ``course_completed`` signal carries)."""
+def issue_certificate(*, enrolment: Enrolment) -> Certificate:
+    """The certificate of a completed enrolment; the same one however often it is asked for."""
     if enrolment.completed_at is None:
         raise CertificateStateError("The enrolment is not completed; no certificate is issued.")
-    return issue_certificate_for(
-        user=enrolment.user,
-        course=enrolment.course,
-        completed_at=enrolment.completed_at,
-        score=enrolment.score_scaled,
-    )
+    return _issue(enrolment=enrolment, generation=1)
 
 
-def issue_certificate_for(
+def _issue(
     *,
-    user: AbstractBaseUser,
-    course: CoursePage,
-    completed_at: datetime,
-    score: Decimal | None = None,
-    generation: int = 1,
+    enrolment: Enrolment,
+    generation: int,
     replaces: Certificate | None = None,
     recipient_name: str = "",
     actor: AbstractBaseUser | None = None,
     reason: str = "",
 ) -> Certificate:
-    existing = Certificate.objects.filter(user=user, course=course, generation=generation).first()
+    existing = Certificate.objects.filter(enrolment=enrolment, generation=generation).first()
     if existing is not None:
         return existing
 
+    user, course, completed_at, score = enrolment.user, enrolment.course, enrolment.completed_at, enrolment.score_scaled
     profile = profile_for_course(course)
     status_list, status_index = allocate_status_index(issuer=profile)
     certificate_id = uuid.uuid4()
@@ -171,6 +164,7 @@ def issue_certificate_for(
 
     certificate = Certificate(
         id=certificate_id,
+        enrolment=enrolment,
         user=user,
         course=course,
         generation=generation,
@@ -214,10 +208,10 @@ def issue_certificate_for(
     except IntegrityError:
         certificate.pdf.delete(save=False)
         certificate.badge.delete(save=False)
-        existing = Certificate.objects.filter(user=user, course=course, generation=generation).first()
+        existing = Certificate.objects.filter(enrolment=enrolment, generation=generation).first()
         if existing is None:
             raise
-        logger.info("Certificate for user %s, course %s was issued concurrently; kept that one", user.pk, course.pk)
+        logger.info("Certificate for enrolment %s was issued concurrently; kept that one", enrolment.pk)
         return existing
     return certificate
 
@@ -255,14 +249,9 @@ def reissue_certificate(
         raise CertificateStateError("Give a reason for the re-issue.")
     if certificate.is_revoked:
         raise CertificateStateError("A revoked certificate cannot be re-issued; re-issue its replacement.")
-    latest = (
-        Certificate.objects.filter(user=certificate.user, course=certificate.course).order_by("-generation").first()
-    )
-    return issue_certificate_for(
-        user=certificate.user,
-        course=certificate.course,
-        completed_at=certificate.completed_at,
-        score=certificate.score,
+    latest = Certificate.objects.filter(enrolment_id=certificate.enrolment_id).order_by("-generation").first()
+    return _issue(
+        enrolment=certificate.enrolment,
         generation=latest.generation + 1,
         replaces=certificate,
         recipient_name=recipient_name.strip() or certificate.recipient_name,

@@ -11,7 +11,8 @@ from django.utils import timezone
 from certification import keys
 from certification.issuers import did_document, issuer_did
 from certification.models import IssuerProfile, StatusList
-from certification.services import issue_certificate_for, signed_status_list, status_list_url
+from certification.services import issue_certificate, signed_status_list, status_list_url
+from lms.models import Enrolment, EnrolmentStatus
 from tests.factories import AccreditingBodyFactory, CoursePageFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,11 +61,21 @@ def citizen(db):
     return UserFactory(username="citizen", first_name="রহিম", last_name="উদ্দিন", email="citizen@example.com")
 
 
+def completed_enrolment(user, course, *, completed_at=None, score=None) -> Enrolment:
+    """A real enrolment, completed as the progress service would leave it."""
+    enrolment, _created = Enrolment.objects.get_or_create(user=user, course=course)
+    enrolment.status = EnrolmentStatus.COMPLETED
+    enrolment.progress_percent = 100
+    enrolment.completed_at = completed_at or timezone.now()
+    enrolment.score_scaled = score
+    enrolment.save()
+    return enrolment
+
+
 @pytest.fixture
 def issue(db):
     def issue(user, course, **kwargs):
-        kwargs.setdefault("completed_at", timezone.now())
-        return issue_certificate_for(user=user, course=course, **kwargs)
+        return issue_certificate(enrolment=completed_enrolment(user, course, **kwargs))
 
     return issue
 
