@@ -6,3 +6,49 @@ from drf_spectacular.generators import SchemaGenerator
 class ApiSchemaGenerator(SchemaGenerator):
     def __init__(self, *args, urlconf=None, **kwargs):
         super().__init__(*args, urlconf=urlconf or "api.schema_urls", **kwargs)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every 4xx response has this shape; `errors` lists each problem when there are several.",
+    "properties": {
+        "code": {"type": "string", "example": "invalid_choice"},
+        "message": {"type": "string", "example": '"martians" is not a valid choice.'},
+        "field": {"type": "string", "nullable": True, "example": "audience"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string", "nullable": True},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+                "required": ["code", "message", "field"],
+            },
+        },
+    },
+    "required": ["code", "message", "field"],
+}
+ERROR_DESCRIPTIONS = {
+    "400": "The request is invalid; `field` names the first offending parameter or field.",
+    "401": "Authentication is required.",
+    "403": "The authenticated client may not do this.",
+    "404": "No such object, or not one this client may see.",
+    "429": "Too many requests; retry after the number of seconds in the Retry-After header.",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: the error body and the 4xx codes every operation may return."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            codes = {"400", "404", "429"}
+            anonymous_allowed = {} in operation.get("security", [{}])
+            if method != "get" or not anonymous_allowed:
+                codes |= {"401", "403"}
+            for code in sorted(codes):
+                operation["responses"].setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": reference})
+    return result

@@ -1,27 +1,35 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 
-from courses.selectors import catalogue_filters, published_courses
+from courses.selectors import course_outline, published_courses
 
-from .serializers import CourseSummarySerializer
+from .serializers import CourseDetailSerializer, CourseFiltersSerializer, CourseSummarySerializer
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("audience", OpenApiTypes.STR, enum=["civil_servants", "citizens", "both"]),
-        OpenApiParameter("language", OpenApiTypes.STR, enum=["en", "bn"], description="Language of instruction."),
-        OpenApiParameter("topic", OpenApiTypes.STR, description="Topic slug."),
-        OpenApiParameter("locale", OpenApiTypes.STR, enum=["en", "bn"], description="Locale of the pages."),
-    ]
-)
+@extend_schema(parameters=[CourseFiltersSerializer])
 class CourseListView(generics.ListAPIView):
-    """Published courses of the catalogue, in the requested locale."""
+    """Published courses of the catalogue, filterable, in the requested locale (all locales by default)."""
 
     serializer_class = CourseSummarySerializer
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        params = self.request.query_params
-        return published_courses(locale=params.get("locale") or None, **catalogue_filters(params))
+        filters = CourseFiltersSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return published_courses(**filters.validated_data)
+
+
+class CourseDetailView(generics.RetrieveAPIView):
+    """One published course with the outline of its published modules and lessons."""
+
+    serializer_class = CourseDetailSerializer
+    permission_classes = [AllowAny]
+
+    def get_queryset(self):
+        return published_courses().prefetch_related("prerequisites")
+
+    def get_object(self):
+        course = super().get_object()
+        course.outline = course_outline(course=course)
+        return course

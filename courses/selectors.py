@@ -13,11 +13,10 @@ def catalogue_filters(params: Mapping[str, str]) -> dict[str, str | None]:
     """Keep only the filter values the catalogue knows; an unknown value means no filter."""
     audience = params.get("audience") or None
     language = params.get("language") or None
-    topic = params.get("topic") or None
     return {
         "audience": audience if audience in Audience.values else None,
         "language": language if language in Language.values else None,
-        "topic": topic,
+        "topic": params.get("topic") or None,
     }
 
 
@@ -30,12 +29,22 @@ def catalogue_courses(
 
 
 def published_courses(
-    *, locale: str | None = None, audience: str | None = None, language: str | None = None, topic: str | None = None
+    *,
+    locale: str | None = None,
+    audience: str | None = None,
+    language: str | None = None,
+    topic: str | None = None,
+    accredited: bool | None = None,
+    accrediting_body: str | None = None,
 ) -> QuerySet[CoursePage]:
     """Published, public courses of every catalogue, optionally of one locale (for the API)."""
     courses = CoursePage.objects.all()
     if locale:
         courses = courses.filter(locale__language_code=locale)
+    if accredited is not None:
+        courses = courses.filter(accrediting_body__isnull=not accredited)
+    if accrediting_body:
+        courses = courses.filter(accrediting_body__short_name=accrediting_body)
     return _filter_courses(courses, audience=audience, language=language, topic=topic).select_related("locale")
 
 

@@ -28,3 +28,6 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+handler404 = "lms.error_pages.page_not_found"
+handler500 = "lms.error_pages.server_error"

@@ -107,3 +107,32 @@ def test_learners_cannot_enter_the_admin(client):
     client.force_login(UserFactory())
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_trainer_cannot_delete_or_unpublish_a_live_lesson(trainer_client, tree):
+    lesson = tree.lessons[0]
+    trainer_client.post(f"/admin/pages/{lesson.pk}/delete/")
+    trainer_client.post(f"/admin/pages/{lesson.pk}/unpublish/")
+    lesson.refresh_from_db()
+    assert lesson.live
+    assert LessonPage.objects.filter(pk=lesson.pk).exists()
+
+
+def test_trainer_can_preview_a_draft_lesson(trainer_client, tree):
+    lesson = tree.lessons[0]
+    data = lesson_form("Preview of a draft")
+    response = trainer_client.post(f"/admin/pages/{lesson.pk}/edit/preview/", data)
+    assert response.status_code == 200 and response.json()["is_valid"]
+    preview = trainer_client.get(f"/admin/pages/{lesson.pk}/edit/preview/")
+    assert preview.status_code == 200
+    assert "Open standards keep options open." in preview.text
+
+
+def test_edits_are_kept_as_revisions(trainer_client, tree):
+    lesson = tree.lessons[0]
+    before = lesson.revisions.count()
+    trainer_client.post(f"/admin/pages/{lesson.pk}/edit/", lesson_form("Second draft"))
+    lesson.refresh_from_db()
+    assert lesson.revisions.count() == before + 1
+    assert lesson.get_latest_revision_as_object().title == "Second draft"
+    assert lesson.title != "Second draft"  # the live page is unchanged until a reviewer publishes

@@ -1,0 +1,49 @@
+"""One shape for every error the API returns: ``{"code", "message", "field"}``, never a stack trace.
+
+Validation errors name the first offending field in ``field`` and list every problem in ``errors``,
+so a client can show one message or all of them.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+def _flatten(detail, field: str | None = None):
+    """Yield (field, code, message) for every error in a DRF detail structure."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = key if key != "non_field_errors" else None
+            yield from _flatten(value, f"{field}.{name}" if field and name else (name or field))
+    elif isinstance(detail, list):
+        for item in detail:
+            yield from _flatten(item, field)
+    else:
+        yield field, getattr(detail, "code", "invalid"), str(detail)
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled error in the API", exc_info=exc)
+        return Response(
+            {"code": "server_error", "message": "The server could not complete the request.", "field": None},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    errors = [{"field": field, "code": code, "message": message} for field, code, message in _flatten(exc.detail)]
+    first = errors[0] if errors else {"field": None, "code": "error", "message": str(exc)}
+    body = {"code": first["code"], "message": first["message"], "field": first["field"]}
+    if len(errors) > 1:
+        body["errors"] = errors
+    response.data = body
+    return response
