@@ -16,6 +16,7 @@ from courses.models import CoursePage, LessonPage
 from lms.models import Enrolment
 from lms.services import complete_lesson, enrol, record_activity_result
 
+from .keys import signing_configured
 from .models import Certificate
 from .services import issue_certificate
 
@@ -46,7 +47,12 @@ def _complete(user: Any, course: CoursePage) -> Enrolment:
 
 
 def seed_demo_certificates(completions: list[tuple[str, str, str]] = DEMO_COMPLETIONS) -> list[Certificate]:
-    """Complete each (username, course slug, locale) and return the certificates that resulted."""
+    """Complete each (username, course slug, locale) and return the certificates that resulted.
+
+    Without a signing key (production settings before one is configured) nothing is done.
+    """
+    if not signing_configured():
+        return []
     User = get_user_model()
     enrolments = []
     with transaction.atomic():

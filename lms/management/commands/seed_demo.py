@@ -35,6 +35,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo site ready: {len(courses)} courses, in English and Bengali."))
         for certificate in certificates:
             self.stdout.write(f"  certificate for {certificate.recipient_name}: /v/{certificate.pk}")
+        if not certificates:
+            self.stdout.write("  no demo certificates: no signing key (python manage.py generate_signing_key)")
         self.stdout.write("Demo accounts (development only; see the README):")
         for username, password, role, _created in users:
             self.stdout.write(f"  {role:<14} {username:<10} {password}")
