@@ -131,7 +131,8 @@ def _check_signature(credential: dict[str, Any], public_key: Any) -> Check:
         return Check("signature", False, "Not checked: the signing key is not the issuer's.")
     try:
         ok = verify(credential, public_key=public_key)
-    except (JsonLdError, CanonicalisationError, ProofError) as exc:
+    except (JsonLdError, CanonicalisationError, ProofError, TypeError, ValueError, KeyError) as exc:
+        # pyld raises plain Python errors, not only JsonLdError, on structurally odd JSON-LD
         return Check("signature", False, f"Cannot be canonicalised: {exc}")
     if ok:
         return Check("signature", True, "The eddsa-rdfc-2022 signature matches the credential.")

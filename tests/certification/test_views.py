@@ -200,3 +200,13 @@ def test_each_issuer_profile_publishes_its_own_did_document(client, accredited_c
     assert document["id"] == "did:web:learning.example.gov.bd:issuers:bpatc"
     assert certificate.verification_method in document["assertionMethod"]
     assert all(method["controller"] == document["id"] for method in document["verificationMethod"])
+
+
+def test_structurally_odd_credentials_get_an_answer_not_a_500(client, certificate):
+    credential = json.loads(certificate.credential)
+    for subject in (["not", "an", "object"], 42, {"@id": {"nested": "object"}}):
+        odd = {**credential, "credentialSubject": subject}
+        response = client.post("/certificates/verify", data=json.dumps(odd), content_type="application/json")
+        assert response.status_code in {200, 400}, response.content
+        if response.status_code == 200:
+            assert response.json()["genuine"] is False
