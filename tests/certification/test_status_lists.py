@@ -47,7 +47,7 @@ def test_indexes_are_scrambled_and_unique_until_the_list_is_full(db):
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="SQLite serialises all writers; row locking is tested against PostgreSQL (DATABASE_URL=postgres://...)",
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_allocation_never_hands_out_an_index_twice():
     profile = default_profile()
     new_status_list(issuer=profile, size=256)

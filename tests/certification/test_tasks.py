@@ -117,8 +117,8 @@ def celery_worker_process(certificate_settings, tmp_path):
     reason="needs CELERY_BROKER_URL and a PostgreSQL DATABASE_URL (a worker process cannot see SQLite's in-memory "
     "test database); the embedded default runs the task eagerly, tested above",
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker must see committed data
-def test_a_real_worker_issues_the_certificate(celery_worker_process, tmp_path):
+@pytest.mark.django_db(transaction=True)  # the worker must see committed data
+def test_a_real_worker_issues_the_certificate(page_tree_root, celery_worker_process, tmp_path):
     catalogue = CataloguePageFactory()
     officer = UserFactory(username="officer", first_name="Nusrat", last_name="Jahan", email="officer@example.gov.bd")
     course, lessons = text_only_course(catalogue)
