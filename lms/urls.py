@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("learning/", include("lms.record_urls")),
 ]
 
 if settings.DEBUG:
@@ -19,6 +20,7 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+urlpatterns += i18n_patterns(path("learning/", include("lms.page_urls")), prefix_default_language=True)
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
 
 handler404 = "lms.error_pages.page_not_found"

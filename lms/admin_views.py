@@ -1,0 +1,168 @@
+"""Reports and organisation tools in the Wagtail admin. Every object is looked up within what the
+signed-in user may see, so a guessed id of someone else's organisation or course is a 404."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from .exports import csv_response, export_response
+from .forms import AssignmentForm, EnrolmentUploadForm
+from .models import Organisation
+from .selectors import (
+    ENROLMENT_EXPORT_HEADINGS,
+    administered_organisations,
+    course_enrolment_rows,
+    course_funnel,
+    organisation_enrolment_rows,
+    organisation_report,
+    question_results,
+    trainer_courses,
+)
+from .services import EnrolmentRefused, assign_course, import_enrolments
+
+EXPORT_FORMATS = {"csv", "xlsx"}
+REFUSALS_SESSION_KEY = "lms_enrolment_refusals"
+
+
+def _organisation(request: HttpRequest, pk: int) -> Organisation:
+    return get_object_or_404(administered_organisations(user=request.user), pk=pk)
+
+
+def organisation_index(request: HttpRequest) -> HttpResponse:
+    units = administered_organisations(user=request.user).order_by("path")
+    if not units.exists():
+        raise Http404
+    return TemplateResponse(
+        request, "lms/admin/organisation_index.html", {"page_title": _("Organisations"), "units": units}
+    )
+
+
+def organisation_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    report = organisation_report(organisation=organisation)
+    return TemplateResponse(
+        request,
+        "lms/admin/organisation_report.html",
+        {
+            "page_title": _("Progress report: %(unit)s") % {"unit": organisation.name},
+            "organisation": organisation,
+            **report,
+        },
+    )
+
+
+def organisation_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    return export_response(
+        fmt=fmt,
+        filename=f"enrolments-{organisation.code}",
+        headings=ENROLMENT_EXPORT_HEADINGS,
+        rows=organisation_enrolment_rows(organisation=organisation),
+    )
+
+
+def organisation_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a CSV of staff to enrol; a refused row means nothing is imported, and says why."""
+    organisation = _organisation(request, pk)
+    form = EnrolmentUploadForm(request.POST or None, request.FILES or None)
+    refusals = []
+    if request.method == "POST" and form.is_valid():
+        result = import_enrolments(
+            organisation=organisation, raw=form.cleaned_data["file"].read(), enrolled_by=request.user
+        )
+        if result.ok:
+            messages.success(request, _("%(count)d learners enrolled.") % {"count": result.enrolled})
+            return redirect("lms_admin:organisation_report", pk=organisation.pk)
+        refusals = result.refusals
+        request.session[REFUSALS_SESSION_KEY] = {
+            "organisation": organisation.pk,
+            "rows": [[r.row, r.email, r.course, r.reason] for r in refusals],
+        }
+    status = 400 if refusals else 200
+    return TemplateResponse(
+        request,
+        "lms/admin/organisation_enrol.html",
+        {
+            "page_title": _("Enrol staff from a CSV file: %(unit)s") % {"unit": organisation.name},
+            "organisation": organisation,
+            "form": form,
+            "refusals": refusals,
+        },
+        status=status,
+    )
+
+
+def organisation_refusals(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    stored = request.session.get(REFUSALS_SESSION_KEY) or {}
+    if stored.get("organisation") != organisation.pk:
+        raise Http404
+    return csv_response(
+        filename=f"refused-{organisation.code}", headings=["row", "email", "course", "reason"], rows=stored["rows"]
+    )
+
+
+def organisation_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _assignment, created = assign_course(
+                organisation=organisation,
+                course=form.cleaned_data["course"],
+                due_on=form.cleaned_data["due_on"],
+                assigned_by=request.user,
+            )
+        except EnrolmentRefused as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Course assigned; %(count)d learners enrolled.") % {"count": created})
+            return redirect("lms_admin:organisation_report", pk=organisation.pk)
+    return TemplateResponse(
+        request,
+        "lms/admin/organisation_assign.html",
+        {
+            "page_title": _("Assign a course: %(unit)s") % {"unit": organisation.name},
+            "organisation": organisation,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def course_index(request: HttpRequest) -> HttpResponse:
+    return TemplateResponse(
+        request,
+        "lms/admin/course_index.html",
+        {"page_title": _("Course results"), "courses": trainer_courses(user=request.user)},
+    )
+
+
+def course_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(trainer_courses(user=request.user), pk=pk)
+    return TemplateResponse(
+        request,
+        "lms/admin/course_report.html",
+        {
+            "page_title": _("Results: %(course)s") % {"course": course.title},
+            "course": course,
+            "funnel": course_funnel(course=course),
+            "questions": question_results(course=course),
+        },
+    )
+
+
+def course_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    course = get_object_or_404(trainer_courses(user=request.user), pk=pk)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    return export_response(
+        fmt=fmt,
+        filename=f"results-{course.slug}",
+        headings=ENROLMENT_EXPORT_HEADINGS,
+        rows=course_enrolment_rows(course=course),
+    )

@@ -1,0 +1,244 @@
+"""Queries that read learners' progress. Each costs a fixed number of queries, whatever the counts."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from courses.activities import ACTIVITY_BLOCK_TYPES
+from courses.models import CoursePage, LessonPage
+
+from .models import ActivityResult, Enrolment, EnrolmentStatus, LessonProgress, Organisation
+
+
+def learner_enrolments(*, user: AbstractBaseUser) -> QuerySet[Enrolment]:
+    """The learner's own enrolments for "My learning": assigned ones with the nearest due date first."""
+    return (
+        Enrolment.objects.filter(user=user)
+        .select_related("course", "last_lesson", "assignment__organisation")
+        .order_by("status", "due_on", "-enrolled_at")
+    )
+
+
+@dataclass(frozen=True)
+class YearCredits:
+    year: int
+    hours: Decimal
+    courses: int
+
+
+def credit_hours_by_year(*, user: AbstractBaseUser) -> list[YearCredits]:
+    """Credit hours of accredited courses the learner completed, per calendar year of completion."""
+    rows = (
+        Enrolment.objects.filter(user=user, status=EnrolmentStatus.COMPLETED, course__credit_hours__isnull=False)
+        .annotate(year=ExtractYear("completed_at", tzinfo=timezone.get_current_timezone()))
+        .values("year")
+        .annotate(hours=Sum("course__credit_hours"), courses=Count("id"))
+        .order_by("-year")
+    )
+    return [YearCredits(year=row["year"], hours=row["hours"], courses=row["courses"]) for row in rows]
+
+
+def course_enrolment(*, user: AbstractBaseUser, course: CoursePage) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrolment.objects.filter(user=user, course=course).select_related("last_lesson").first()
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+
+def administered_organisations(*, user: AbstractBaseUser) -> QuerySet[Organisation]:
+    """The units a user may administer: those they are admin of, and all their sub-units."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    roots = list(Organisation.objects.filter(admins=user).values_list("path", flat=True))
+    if not roots:
+        return Organisation.objects.none()
+    condition = Q()
+    for path in roots:
+        condition |= Q(path__startswith=path)
+    return Organisation.objects.filter(condition)
+
+
+def members_of(*, organisation: Organisation) -> Q:
+    """A filter on enrolments (or anything with ``user``) for members of a unit and its sub-units."""
+    return Q(user__learner_profile__organisation__path__startswith=organisation.path)
+
+
+def _status_counts(prefix: str = "") -> dict:
+    today = timezone.localdate()
+    status = f"{prefix}status"
+    return {
+        "enrolled": Count("id"),
+        "not_started": Count("id", filter=Q(**{status: EnrolmentStatus.ENROLLED})),
+        "in_progress": Count("id", filter=Q(**{status: EnrolmentStatus.IN_PROGRESS})),
+        "completed": Count("id", filter=Q(**{status: EnrolmentStatus.COMPLETED})),
+        "overdue": Count("id", filter=Q(due_on__lt=today) & ~Q(**{status: EnrolmentStatus.COMPLETED})),
+    }
+
+
+def organisation_report(*, organisation: Organisation) -> dict[str, list[dict]]:
+    """Counts per course and per unit (enrolled, in progress, completed, overdue): two grouped queries."""
+    enrolments = Enrolment.objects.filter(members_of(organisation=organisation))
+    by_course = list(
+        enrolments.values("course_id", "course__title").annotate(**_status_counts()).order_by("course__title")
+    )
+    by_unit = list(
+        enrolments.values("user__learner_profile__organisation_id", "user__learner_profile__organisation__name")
+        .annotate(**_status_counts())
+        .order_by("user__learner_profile__organisation__name")
+    )
+    for row in by_course:
+        row["label"] = row["course__title"]
+    for row in by_unit:
+        row["label"] = row["user__learner_profile__organisation__name"]
+    for row in by_course + by_unit:
+        row["completed_percent"] = round(100 * row["completed"] / row["enrolled"]) if row["enrolled"] else 0
+    return {"by_course": by_course, "by_unit": by_unit}
+
+
+def organisation_enrolment_rows(*, organisation: Organisation):
+    """Every enrolment of the unit's members as plain tuples, read in chunks for streamed exports."""
+    return (
+        Enrolment.objects.filter(members_of(organisation=organisation))
+        .order_by("pk")
+        .values_list(
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+            "user__learner_profile__organisation__name",
+            "user__learner_profile__designation",
+            "course__title",
+            "status",
+            "progress_percent",
+            "score_scaled",
+            "due_on",
+            "enrolled_at",
+            "completed_at",
+        )
+        .iterator(chunk_size=2000)
+    )
+
+
+ENROLMENT_EXPORT_HEADINGS = [
+    "username",
+    "first name",
+    "last name",
+    "unit",
+    "designation",
+    "course",
+    "status",
+    "progress %",
+    "score",
+    "due on",
+    "enrolled at",
+    "completed at",
+]
+
+
+# --- trainers ----------------------------------------------------------------------------------
+
+
+def trainer_courses(*, user: AbstractBaseUser) -> QuerySet[CoursePage]:
+    """Courses whose results a user may see: the ones they own (all of them for a superuser)."""
+    if not user.is_authenticated:
+        return CoursePage.objects.none()
+    courses = CoursePage.objects.all().order_by("title")
+    return courses if user.is_superuser else courses.filter(owner=user)
+
+
+def course_funnel(*, course: CoursePage) -> list[dict]:
+    """Per published lesson in order: how many enrolled learners opened it and how many completed it."""
+    lessons = list(
+        LessonPage.objects.live().filter(path__startswith=course.path).order_by("path").values("id", "title")
+    )
+    counts = {
+        row["lesson_id"]: row
+        for row in LessonProgress.objects.filter(enrolment__course=course)
+        .values("lesson_id")
+        .annotate(visited=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False)))
+    }
+    enrolled = Enrolment.objects.filter(course=course).count()
+    funnel = []
+    for lesson in lessons:
+        row = counts.get(lesson["id"], {})
+        funnel.append(
+            {
+                "lesson_id": lesson["id"],
+                "title": lesson["title"],
+                "enrolled": enrolled,
+                "visited": row.get("visited", 0),
+                "completed": row.get("completed", 0),
+                "completed_percent": round(100 * row.get("completed", 0) / enrolled) if enrolled else 0,
+            }
+        )
+    return funnel
+
+
+def question_results(*, course: CoursePage) -> list[dict]:
+    """Per activity: attempts, learners, share answered right; the most-missed first."""
+    questions = {}
+    for title, body in (
+        LessonPage.objects.live().filter(path__startswith=course.path).order_by("path").values_list("title", "body")
+    ):
+        for block in body.raw_data if hasattr(body, "raw_data") else body or []:
+            if block.get("type") in ACTIVITY_BLOCK_TYPES:
+                value = block.get("value") or {}
+                questions[block["id"]] = {"lesson": title, "question": value.get("question", "") or block["id"]}
+    rows = (
+        ActivityResult.objects.filter(enrolment__course=course, block_id__in=list(questions))
+        .values("block_id")
+        .annotate(
+            attempts=Count("id"),
+            learners=Count("enrolment", distinct=True),
+            right=Count("id", filter=Q(success=True)),
+        )
+    )
+    results = []
+    for row in rows:
+        info = questions[row["block_id"]]
+        results.append(
+            {
+                **info,
+                "block_id": row["block_id"],
+                "attempts": row["attempts"],
+                "learners": row["learners"],
+                "right_percent": round(100 * row["right"] / row["attempts"]) if row["attempts"] else 0,
+            }
+        )
+    answered = {row["block_id"] for row in results}
+    results += [
+        {**info, "block_id": block_id, "attempts": 0, "learners": 0, "right_percent": 0}
+        for block_id, info in questions.items()
+        if block_id not in answered
+    ]
+    return sorted(results, key=lambda row: (row["right_percent"] if row["attempts"] else 101, row["lesson"]))
+
+
+def course_enrolment_rows(*, course: CoursePage):
+    """Every enrolment in a course as plain tuples, read in chunks for the trainer's streamed export."""
+    return (
+        Enrolment.objects.filter(course=course)
+        .order_by("pk")
+        .values_list(
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+            "user__learner_profile__organisation__name",
+            "user__learner_profile__designation",
+            "course__title",
+            "status",
+            "progress_percent",
+            "score_scaled",
+            "due_on",
+            "enrolled_at",
+            "completed_at",
+        )
+        .iterator(chunk_size=2000)
+    )

@@ -1,0 +1,944 @@
+"""Actions that change learners' state: enrolling, recording learning, completing courses.
+
+Every learning record goes through ``record_activity_result`` or the lesson functions here, and each of
+them updates the enrolment's stored progress inside the same transaction, so a page never has to scan
+records to know where a learner stands. ``course_completed`` is sent once, after the commit.
+"""
+
+import csv
+import io
+import operator
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import reduce
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_duration
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from courses.activities import ACTIVITY_BLOCK_TYPES, ActivityNotFound, activity_iri, resolve_activity, site_origin
+from courses.models import CoursePage, LessonPage, ScorePolicy
+
+from .models import (
+    ActivityResult,
+    ActivityScore,
+    Assignment,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    LearnerKind,
+    LearnerProfile,
+    LessonProgress,
+    Notice,
+    NoticeKind,
+    Organisation,
+    Statement,
+)
+from .signals import course_completed
+
+
+class LearningError(Exception):
+    """A refusal with a message for the learner, a stable code for programs and the field at fault."""
+
+    status = 400
+
+    def __init__(self, message: str, *, code: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+
+class InvalidStatement(LearningError):
+    status = 400
+
+
+class ActorMismatch(LearningError, PermissionDenied):
+    """A statement about someone other than the signed-in learner: never stored, whoever sends it."""
+
+    status = 403
+
+
+class NotEnrolled(LearningError):
+    status = 403
+
+
+class UnknownActivity(LearningError):
+    status = 404
+
+
+class StatementConflict(LearningError):
+    status = 409
+
+
+class EnrolmentRefused(LearningError):
+    status = 409
+
+
+# --- enrolment ---------------------------------------------------------------------------------
+
+
+def missing_prerequisites(*, user: AbstractBaseUser, course: CoursePage) -> list[CoursePage]:
+    """The course's prerequisite courses this learner has not completed yet."""
+    required = list(course.prerequisites.all())
+    if not required:
+        return []
+    done = set(
+        Enrolment.objects.filter(user=user, course__in=required, status=EnrolmentStatus.COMPLETED).values_list(
+            "course_id", flat=True
+        )
+    )
+    return [prerequisite for prerequisite in required if prerequisite.pk not in done]
+
+
+def enrol(
+    *,
+    user: AbstractBaseUser,
+    course: CoursePage,
+    source: str = EnrolmentSource.SELF,
+    assignment: Assignment | None = None,
+) -> Enrolment:
+    """Enrol a learner in a published course whose prerequisites they have completed."""
+    if not course.live:
+        raise EnrolmentRefused(_("This course is not open for enrolment."), code="course_not_published")
+    missing = missing_prerequisites(user=user, course=course)
+    if missing:
+        titles = ", ".join(prerequisite.title for prerequisite in missing)
+        raise EnrolmentRefused(
+            _("Complete these courses first: %(titles)s.") % {"titles": titles}, code="prerequisites_missing"
+        )
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(
+                user=user,
+                course=course,
+                source=source,
+                assignment=assignment,
+                due_on=assignment.due_on if assignment else None,
+            )
+    except IntegrityError:
+        raise EnrolmentRefused(_("You are already enrolled in this course."), code="already_enrolled") from None
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseStructure:
+    """What a course's completion rule counts: its published lessons, required ones, and activities."""
+
+    lesson_ids: frozenset[int]
+    required_lesson_ids: frozenset[int]
+    activities_by_lesson: dict[int, frozenset[str]]
+
+    @property
+    def activity_ids(self) -> frozenset[str]:
+        return frozenset().union(*self.activities_by_lesson.values()) if self.activities_by_lesson else frozenset()
+
+
+def course_structure(*, course_path: str) -> CourseStructure:
+    """One query over the course's published lessons; their stream data is read without rendering."""
+    rows = LessonPage.objects.live().public().filter(path__startswith=course_path).values_list("id", "required", "body")
+    lesson_ids, required, activities = set(), set(), {}
+    for lesson_id, is_required, body in rows:
+        lesson_ids.add(lesson_id)
+        if is_required:
+            required.add(lesson_id)
+        blocks = body.raw_data if hasattr(body, "raw_data") else body or []
+        activities[lesson_id] = frozenset(
+            block["id"] for block in blocks if block.get("type") in ACTIVITY_BLOCK_TYPES and block.get("id")
+        )
+    return CourseStructure(
+        lesson_ids=frozenset(lesson_ids),
+        required_lesson_ids=frozenset(required or lesson_ids),
+        activities_by_lesson=activities,
+    )
+
+
+def _course_path_of(lesson: Page) -> str:
+    return lesson.path[: -2 * Page.steplen]
+
+
+def _refresh_progress(*, enrolment: Enrolment, course: CoursePage, structure: CourseStructure) -> None:
+    """Store percent, score and status from the records; queue the signal if this completes the course."""
+    required = structure.required_lesson_ids
+    completed = LessonProgress.objects.filter(
+        enrolment=enrolment, lesson_id__in=required, completed_at__isnull=False
+    ).count()
+    percent = 100 if not required else (100 * completed) // len(required)
+
+    activity_ids = structure.activity_ids
+    score = None
+    if activity_ids:
+        total = ActivityScore.objects.filter(enrolment=enrolment, block_id__in=activity_ids).aggregate(
+            total=Sum("score_scaled")
+        )["total"]
+        if total is not None:
+            score = (Decimal(total) / len(activity_ids)).quantize(Decimal("0.0001"))
+    passed = course.passing_score is None or (score is not None and score * 100 >= course.passing_score)
+
+    now = timezone.now()
+    enrolment.progress_percent = percent
+    enrolment.score_scaled = score
+    enrolment.started_at = enrolment.started_at or now
+    newly_completed = percent == 100 and passed and enrolment.completed_at is None
+    if newly_completed:
+        enrolment.status = EnrolmentStatus.COMPLETED
+        enrolment.completed_at = now
+    elif enrolment.status == EnrolmentStatus.ENROLLED:
+        enrolment.status = EnrolmentStatus.IN_PROGRESS
+    enrolment.save(
+        update_fields=["progress_percent", "score_scaled", "started_at", "status", "completed_at", "last_lesson"]
+    )
+    if newly_completed:
+        transaction.on_commit(lambda: course_completed.send(sender=Enrolment, enrolment=enrolment))
+
+
+def _locked_enrolment(*, user: AbstractBaseUser, lesson: Page) -> Enrolment:
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("course")
+        .filter(user=user, course__path=_course_path_of(lesson))
+        .first()
+    )
+    if enrolment is None:
+        raise NotEnrolled(
+            _("Enrol in this course first: your progress is only recorded in courses you are enrolled in."),
+            code="not_enrolled",
+        )
+    return enrolment
+
+
+def enrolment_for_lesson(*, user: AbstractBaseUser, lesson: Page) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrolment.objects.filter(user=user, course__path=_course_path_of(lesson)).first()
+
+
+def record_lesson_visit(*, user: AbstractBaseUser, lesson: LessonPage) -> Enrolment | None:
+    """Remember the lesson as where the learner left off; outside an enrolment nothing is recorded."""
+    if not user.is_authenticated:
+        return None
+    with transaction.atomic():
+        enrolment = enrolment_for_lesson(user=user, lesson=lesson)
+        if enrolment is None:
+            return None
+        LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+        now = timezone.now()
+        changes = {"last_lesson": lesson, "started_at": enrolment.started_at or now}
+        if enrolment.status == EnrolmentStatus.ENROLLED:
+            changes["status"] = EnrolmentStatus.IN_PROGRESS
+        Enrolment.objects.filter(pk=enrolment.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(enrolment, name, value)
+    return enrolment
+
+
+def complete_lesson(*, user: AbstractBaseUser, lesson: LessonPage) -> Enrolment:
+    """Mark a lesson without activities as done; lessons with activities complete by answering them."""
+    if not lesson.live:
+        raise UnknownActivity(_("This lesson is not published."), code="lesson_not_published")
+    with transaction.atomic():
+        enrolment = _locked_enrolment(user=user, lesson=lesson)
+        structure = course_structure(course_path=enrolment.course.path)
+        if structure.activities_by_lesson.get(lesson.pk):
+            raise LearningError(_("Answer the questions of this lesson to complete it."), code="lesson_has_activities")
+        progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+        if progress.completed_at is None:
+            progress.completed_at = timezone.now()
+            progress.save(update_fields=["completed_at", "last_visited_at"])
+        enrolment.last_lesson = lesson
+        _refresh_progress(enrolment=enrolment, course=enrolment.course, structure=structure)
+    return enrolment
+
+
+# --- activity results --------------------------------------------------------------------------
+
+
+def _decimal(value: Any, field: str) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise InvalidStatement(_("%(field)s must be a number.") % {"field": field}, code="invalid_score", field=field)
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidStatement(
+            _("%(field)s must be a number.") % {"field": field}, code="invalid_score", field=field
+        ) from None
+    if not number.is_finite():
+        raise InvalidStatement(_("%(field)s must be a number.") % {"field": field}, code="invalid_score", field=field)
+    return number
+
+
+def _scaled_from(*, score_raw, score_max, score_scaled) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    raw = _decimal(score_raw, "score_raw")
+    maximum = _decimal(score_max, "score_max")
+    scaled = _decimal(score_scaled, "score_scaled")
+    if scaled is not None and not Decimal(-1) <= scaled <= Decimal(1):
+        raise InvalidStatement(
+            _("The scaled score must be between -1 and 1."), code="score_out_of_range", field="score_scaled"
+        )
+    if maximum is not None and maximum <= 0:
+        raise InvalidStatement(_("The maximum score must be above 0."), code="score_out_of_range", field="score_max")
+    if raw is not None and maximum is not None and not 0 <= raw <= maximum:
+        raise InvalidStatement(
+            _("The raw score must be between 0 and the maximum score."), code="score_out_of_range", field="score_raw"
+        )
+    if scaled is None and raw is not None and maximum is not None:
+        scaled = raw / maximum
+    if scaled is not None:
+        scaled = scaled.quantize(Decimal("0.0001"))
+    return raw, maximum, scaled
+
+
+def record_activity_result(
+    *,
+    user: AbstractBaseUser,
+    activity_iri: str,
+    event_id: str,
+    score_raw: Decimal | float | int | None = None,
+    score_max: Decimal | float | int | None = None,
+    score_scaled: Decimal | float | int | None = None,
+    success: bool | None = None,
+    completion: bool | None = None,
+    duration: timedelta | None = None,
+) -> ActivityResult:
+    """Record one attempt at an activity of a published lesson, once per ``event_id``.
+
+    Raises UnknownActivity (drafts, unknown blocks), NotEnrolled, InvalidStatement (bad scores); in each
+    case nothing is stored. The counting score follows the course's score policy (best or latest).
+    """
+    event_id = str(event_id or "").strip()
+    if not event_id or len(event_id) > 100:
+        raise InvalidStatement(_("Each result needs an event id of at most 100 characters."), code="invalid_event_id")
+    raw, maximum, scaled = _scaled_from(score_raw=score_raw, score_max=score_max, score_scaled=score_scaled)
+    try:
+        activity = resolve_activity(activity_iri)
+    except ActivityNotFound:
+        raise UnknownActivity(
+            _("No published lesson has this activity."), code="unknown_activity", field="activity_iri"
+        ) from None
+
+    with transaction.atomic():
+        enrolment = _locked_enrolment(user=user, lesson=activity.lesson)
+        existing = ActivityResult.objects.filter(enrolment=enrolment, event_id=event_id).first()
+        if existing is not None:
+            return existing
+        result = ActivityResult.objects.create(
+            enrolment=enrolment,
+            lesson=activity.lesson,
+            block_id=activity.block_id,
+            activity_iri=activity.iri,
+            event_id=event_id,
+            score_raw=raw,
+            score_max=maximum,
+            score_scaled=scaled,
+            success=success,
+            completion=completion,
+            duration=duration,
+        )
+        counted = max(scaled, Decimal(0)) if scaled is not None else None
+        score, created = ActivityScore.objects.get_or_create(
+            enrolment=enrolment,
+            block_id=activity.block_id,
+            defaults={"lesson": activity.lesson, "score_scaled": counted, "success": success, "attempts": 1},
+        )
+        if not created:
+            keep_best = enrolment.course.score_policy == ScorePolicy.BEST
+            if counted is not None and (not keep_best or score.score_scaled is None or counted > score.score_scaled):
+                score.score_scaled = counted
+                score.success = success
+            score.attempts += 1
+            score.save(update_fields=["score_scaled", "success", "attempts", "updated_at"])
+
+        structure = course_structure(course_path=enrolment.course.path)
+        _complete_lesson_if_answered(enrolment=enrolment, lesson=activity.lesson, structure=structure)
+        enrolment.last_lesson = activity.lesson
+        _refresh_progress(enrolment=enrolment, course=enrolment.course, structure=structure)
+    return result
+
+
+def _complete_lesson_if_answered(*, enrolment: Enrolment, lesson: LessonPage, structure: CourseStructure) -> None:
+    """A lesson with activities is complete once each of its activities has been attempted."""
+    activities = structure.activities_by_lesson.get(lesson.pk, frozenset())
+    answered = ActivityScore.objects.filter(enrolment=enrolment, block_id__in=activities).count()
+    progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    if progress.completed_at is None and answered >= len(activities):
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["completed_at", "last_visited_at"])
+
+
+# --- xAPI statements ---------------------------------------------------------------------------
+
+RESULT_VERBS = {
+    "http://adlnet.gov/expapi/verbs/answered",
+    "http://adlnet.gov/expapi/verbs/completed",
+    "http://adlnet.gov/expapi/verbs/passed",
+    "http://adlnet.gov/expapi/verbs/failed",
+}
+
+
+def _is_iri(value: Any) -> bool:
+    return isinstance(value, str) and ":" in value and len(value) <= 500 and " " not in value
+
+
+def actor_matches(*, actor: Any, user: AbstractBaseUser) -> bool:
+    """The learner is named by their email (``mbox``) or by an account on this site (``account``)."""
+    if not isinstance(actor, dict):
+        return False
+    mbox = actor.get("mbox")
+    if mbox is not None:
+        return bool(user.email) and isinstance(mbox, str) and mbox.lower() == f"mailto:{user.email}".lower()
+    account = actor.get("account")
+    if isinstance(account, dict):
+        return account.get("homePage", "").rstrip("/") == site_origin() and account.get("name") == user.get_username()
+    return False
+
+
+def statement_actor(*, user: AbstractBaseUser) -> dict[str, Any]:
+    """The actor the site's pages put in statements for the signed-in learner."""
+    return {"objectType": "Agent", "account": {"homePage": site_origin(), "name": user.get_username()}}
+
+
+@dataclass(frozen=True)
+class ParsedResult:
+    score_raw: Any = None
+    score_max: Any = None
+    score_scaled: Any = None
+    success: bool | None = None
+    completion: bool | None = None
+    duration: timedelta | None = None
+
+
+def _parse_result(result: Any) -> ParsedResult | None:
+    if result is None:
+        return None
+    if not isinstance(result, dict):
+        raise InvalidStatement(_("The result must be an object."), code="invalid_result", field="result")
+    score = result.get("score") or {}
+    if not isinstance(score, dict):
+        raise InvalidStatement(_("The score must be an object."), code="invalid_result", field="result.score")
+    for name in ("success", "completion"):
+        if name in result and not isinstance(result[name], bool):
+            raise InvalidStatement(
+                _("%(field)s must be true or false.") % {"field": f"result.{name}"},
+                code="invalid_result",
+                field=f"result.{name}",
+            )
+    duration = None
+    if result.get("duration") is not None:
+        duration = parse_duration(str(result["duration"])) if str(result["duration"]).startswith("P") else None
+        if duration is None:
+            raise InvalidStatement(
+                _("The duration must be an ISO 8601 duration such as PT1M30S."),
+                code="invalid_result",
+                field="result.duration",
+            )
+    numbers = {}
+    for name in ("raw", "min", "max", "scaled"):
+        try:
+            numbers[name] = _decimal(score.get(name), f"result.score.{name}")
+        except InvalidStatement as exc:
+            exc.field = f"result.score.{name}"
+            raise
+    low, high, raw, scaled = numbers["min"], numbers["max"], numbers["raw"], numbers["scaled"]
+    if scaled is not None and not -1 <= scaled <= 1:
+        raise InvalidStatement(
+            _("The scaled score must be between -1 and 1."), code="score_out_of_range", field="result.score.scaled"
+        )
+    if low is not None and high is not None and low >= high:
+        raise InvalidStatement(
+            _("The minimum score must be below the maximum."), code="score_out_of_range", field="result.score.min"
+        )
+    if raw is not None and ((low is not None and raw < low) or (high is not None and raw > high)):
+        raise InvalidStatement(
+            _("The raw score must be between the minimum and the maximum."),
+            code="score_out_of_range",
+            field="result.score.raw",
+        )
+    if scaled is None and raw is not None and high is not None:
+        low = low or Decimal(0)
+        scaled = (raw - low) / (high - low) if high > low else None
+        raw, high = raw - low, high - low
+    return ParsedResult(
+        score_raw=raw,
+        score_max=high,
+        score_scaled=scaled,
+        success=result.get("success"),
+        completion=result.get("completion"),
+        duration=duration,
+    )
+
+
+def _statement_id(statement: dict[str, Any]) -> uuid.UUID:
+    if "id" not in statement:
+        return uuid.uuid4()
+    try:
+        return uuid.UUID(str(statement["id"]))
+    except ValueError:
+        raise InvalidStatement(_("The statement id must be a UUID."), code="invalid_id", field="id") from None
+
+
+def _activity_iri(object_id: str) -> str:
+    """H5P names parts of compound content with a ``subContentId`` query; the activity is the whole."""
+    return object_id.split("?", 1)[0]
+
+
+def record_statement(*, user: AbstractBaseUser, statement: dict[str, Any]) -> tuple[Statement, bool]:
+    """Validate and store one xAPI 1.0.3 statement once by its id; return it and whether it is new.
+
+    A statement carrying a result with an answering verb about the whole activity becomes an activity
+    result (same transaction). Refusals raise a LearningError whose ``status`` the HTTP layer uses.
+    """
+    if not isinstance(statement, dict):
+        raise InvalidStatement(_("A statement must be a JSON object."), code="invalid_statement")
+    statement_id = _statement_id(statement)
+    if "actor" not in statement:
+        raise InvalidStatement(_("The statement needs an actor."), code="missing_actor", field="actor")
+    if not actor_matches(actor=statement["actor"], user=user):
+        raise ActorMismatch(_("You can only record statements about yourself."), code="actor_mismatch", field="actor")
+    verb = statement.get("verb")
+    if not isinstance(verb, dict) or not _is_iri(verb.get("id")):
+        raise InvalidStatement(_("The statement needs a verb with an IRI id."), code="invalid_verb", field="verb.id")
+    target = statement.get("object")
+    if not isinstance(target, dict) or not _is_iri(target.get("id")):
+        raise InvalidStatement(
+            _("The statement needs an object with an IRI id."), code="invalid_object", field="object.id"
+        )
+    if target.get("objectType", "Activity") != "Activity":
+        raise InvalidStatement(
+            _("Only statements about activities are accepted."), code="invalid_object", field="object.objectType"
+        )
+    result = _parse_result(statement.get("result"))
+    iri = _activity_iri(target["id"])
+    try:
+        activity = resolve_activity(iri)
+    except ActivityNotFound:
+        raise UnknownActivity(
+            _("No published lesson has this activity."), code="unknown_activity", field="object.id"
+        ) from None
+
+    with transaction.atomic():
+        existing = Statement.objects.select_for_update().filter(statement_id=statement_id).first()
+        if existing is not None:
+            if existing.user_id != user.pk:
+                raise StatementConflict(_("Another statement already has this id."), code="id_conflict", field="id")
+            return existing, False
+        if enrolment_for_lesson(user=user, lesson=activity.lesson) is None:
+            raise NotEnrolled(
+                _("Enrol in this course first: your progress is only recorded in courses you are enrolled in."),
+                code="not_enrolled",
+            )
+        activity_result = None
+        is_whole_activity = iri == target["id"]
+        if result is not None and verb["id"] in RESULT_VERBS and is_whole_activity:
+            activity_result = record_activity_result(
+                user=user,
+                activity_iri=iri,
+                event_id=str(statement_id),
+                score_raw=result.score_raw,
+                score_max=result.score_max,
+                score_scaled=result.score_scaled,
+                success=result.success,
+                completion=result.completion,
+                duration=result.duration,
+            )
+        stored = dict(statement, id=str(statement_id))
+        stored.setdefault("stored", timezone.now().isoformat())
+        row = Statement.objects.create(
+            statement_id=statement_id,
+            user=user,
+            verb=verb["id"],
+            object_id=target["id"][:500],
+            payload=stored,
+            activity_result=activity_result,
+        )
+    return row, True
+
+
+def record_knowledge_check_answer(
+    *, user: AbstractBaseUser, lesson: LessonPage, block_id: str, correct: bool, event_id: str | None = None
+) -> ActivityResult | None:
+    """The site's own knowledge-check form, as an activity result for an enrolled learner.
+
+    Not enrolled, or not signed in: the answer is still marked on the page, but nothing is recorded.
+    """
+    if not user.is_authenticated or enrolment_for_lesson(user=user, lesson=lesson) is None:
+        return None
+    return record_activity_result(
+        user=user,
+        activity_iri=activity_iri(lesson_id=lesson.pk, block_id=block_id),
+        event_id=event_id or str(uuid.uuid4()),
+        score_raw=1 if correct else 0,
+        score_max=1,
+        success=correct,
+        completion=True,
+    )
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_up(*, full_name: str, sign_in_name: str, password: str) -> AbstractBaseUser:
+    """Create a citizen's account; ``sign_in_name`` is a normalised email or +880 mobile number."""
+    first, _sep, last = full_name.strip().partition(" ")
+    is_phone = sign_in_name.startswith("+")
+    user = get_user_model().objects.create_user(
+        username=sign_in_name,
+        email="" if is_phone else sign_in_name,
+        password=password,
+        first_name=first[:150],
+        last_name=last[:150],
+    )
+    LearnerProfile.objects.create(user=user, kind=LearnerKind.CITIZEN, phone=sign_in_name if is_phone else None)
+    return user
+
+
+def learner_data(*, user: AbstractBaseUser) -> dict[str, Any]:
+    """Everything the site keeps about a learner, for them to download (data portability)."""
+    profile = LearnerProfile.objects.filter(user=user).select_related("organisation").first()
+    enrolments = Enrolment.objects.filter(user=user).select_related("course", "last_lesson")
+    return {
+        "account": {
+            "username": user.get_username(),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "profile": None
+        if profile is None
+        else {
+            "kind": profile.kind,
+            "organisation": profile.organisation.name if profile.organisation else None,
+            "designation": profile.designation,
+            "phone": profile.phone,
+        },
+        "enrolments": [
+            {
+                "course": enrolment.course.title,
+                "status": enrolment.status,
+                "progress_percent": enrolment.progress_percent,
+                "score_scaled": str(enrolment.score_scaled) if enrolment.score_scaled is not None else None,
+                "enrolled_at": enrolment.enrolled_at.isoformat(),
+                "completed_at": enrolment.completed_at.isoformat() if enrolment.completed_at else None,
+                "due_on": enrolment.due_on.isoformat() if enrolment.due_on else None,
+            }
+            for enrolment in enrolments
+        ],
+        "lessons": list(
+            LessonProgress.objects.filter(enrolment__user=user).values(
+                "lesson_id", "first_visited_at", "last_visited_at", "completed_at"
+            )
+        ),
+        "activity_results": [
+            {**row, "score_scaled": str(row["score_scaled"]) if row["score_scaled"] is not None else None}
+            for row in ActivityResult.objects.filter(enrolment__user=user).values(
+                "activity_iri", "event_id", "score_scaled", "success", "completion", "recorded_at"
+            )
+        ],
+        "statements": list(Statement.objects.filter(user=user).values_list("payload", flat=True)),
+    }
+
+
+@transaction.atomic
+def erase_learner(*, user: AbstractBaseUser) -> None:
+    """Remove a learner's personal data; keep their enrolments and results, now anonymous, so reports
+    still count them. Statements are deleted: their payload names the learner."""
+    Statement.objects.filter(user=user).delete()
+    user.username = f"erased-{uuid.uuid4().hex[:12]}"
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.administered_organisations.clear()
+    LearnerProfile.objects.update_or_create(
+        user=user, defaults={"designation": "", "phone": None, "erased_at": timezone.now()}
+    )
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+ORGANISATION_ADMINS = "Organisation admins"
+
+
+@transaction.atomic
+def make_organisation_admin(*, user: AbstractBaseUser, organisation: Organisation) -> None:
+    """Let a user administer a unit and its sub-units, with access to the Wagtail admin's reports."""
+    group, _created = Group.objects.get_or_create(name=ORGANISATION_ADMINS)
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    user.groups.add(group)
+    organisation.admins.add(user)
+
+
+def set_membership(
+    *, user: AbstractBaseUser, organisation: Organisation | None, designation: str | None = None
+) -> LearnerProfile:
+    defaults: dict[str, Any] = {"organisation": organisation, "kind": LearnerKind.CIVIL_SERVANT}
+    if designation is not None:
+        defaults["designation"] = designation
+    profile, _created = LearnerProfile.objects.update_or_create(user=user, defaults=defaults)
+    return profile
+
+
+@transaction.atomic
+def assign_course(
+    *, organisation: Organisation, course: CoursePage, due_on: date, assigned_by: AbstractBaseUser | None = None
+) -> tuple[Assignment, int]:
+    """Require a course of a unit's members (and its sub-units') by a date; enrol those not enrolled.
+
+    Returns the assignment and how many enrolments it created. Members who are already enrolled keep
+    their progress and get the due date.
+    """
+    if not course.live:
+        raise EnrolmentRefused(_("Only published courses can be assigned."), code="course_not_published")
+    if due_on < timezone.localdate():
+        raise EnrolmentRefused(_("The due date is in the past."), code="due_date_in_past", field="due_on")
+    assignment, created = Assignment.objects.get_or_create(
+        organisation=organisation, course=course, defaults={"due_on": due_on, "assigned_by": assigned_by}
+    )
+    if not created:
+        raise EnrolmentRefused(
+            _("This course is already assigned to %(unit)s, due %(date)s.")
+            % {"unit": organisation.name, "date": assignment.due_on.isoformat()},
+            code="already_assigned",
+        )
+    members = get_user_model().objects.filter(
+        learner_profile__organisation__path__startswith=organisation.path, is_active=True
+    )
+    Enrolment.objects.filter(course=course, user__in=members, due_on__isnull=True).update(
+        assignment=assignment, due_on=due_on
+    )
+    enrolled = Enrolment.objects.filter(course=course, user__in=members).values("user_id")
+    new = [
+        Enrolment(
+            user_id=user_id, course=course, source=EnrolmentSource.ASSIGNMENT, assignment=assignment, due_on=due_on
+        )
+        for user_id in members.exclude(pk__in=enrolled).values_list("pk", flat=True)
+    ]
+    Enrolment.objects.bulk_create(new, batch_size=1000)
+    return assignment, len(new)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    row: int
+    email: str
+    course: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class EnrolmentImport:
+    enrolled: int
+    refusals: list[Refusal]
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals
+
+
+CSV_COLUMNS = {"email", "course"}
+MAX_CSV_ROWS = 20_000
+
+
+def import_enrolments(
+    *, organisation: Organisation, raw: bytes, enrolled_by: AbstractBaseUser | None = None
+) -> EnrolmentImport:
+    """Enrol members of a unit from a CSV (email, course, optional due_date): every row or none.
+
+    Each row is checked (known member email, published course by id or slug, ISO date not in the past,
+    not a duplicate of an earlier row, not already enrolled, prerequisites met); if any row is refused,
+    nothing is written and the refusals say which row and why.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return EnrolmentImport(
+            0, [Refusal(0, "", "", _("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."))]
+        )
+    reader = csv.DictReader(io.StringIO(text))
+    headings = {(name or "").strip().lower() for name in reader.fieldnames or []}
+    if not headings >= CSV_COLUMNS:
+        return EnrolmentImport(
+            0, [Refusal(1, "", "", _("The first row must name the columns: email, course and, optionally, due_date."))]
+        )
+    rows = []
+    for row in reader:
+        rows.append({(key or "").strip().lower(): (value or "").strip() for key, value in row.items() if key})
+        if len(rows) > MAX_CSV_ROWS:
+            return EnrolmentImport(
+                0, [Refusal(0, "", "", _("At most %(count)d rows per file.") % {"count": MAX_CSV_ROWS})]
+            )
+
+    emails = {row["email"].lower() for row in rows if row.get("email")}
+    users = {
+        user.email.lower(): user
+        for user in get_user_model()
+        .objects.filter(email__in=list(emails), is_active=True)
+        .select_related("learner_profile__organisation")
+    }
+    if len(users) < len(emails):  # emails differ in case only: match case-insensitively, one query
+        for user in (
+            get_user_model()
+            .objects.filter(
+                reduce(operator.or_, (Q(email__iexact=email) for email in emails - set(users)), Q(pk__in=[]))
+            )
+            .select_related("learner_profile__organisation")
+        ):
+            users.setdefault(user.email.lower(), user)
+    keys = {row.get("course", "") for row in rows}
+    courses = {}
+    for course in CoursePage.objects.live().filter(
+        Q(slug__in=keys) | Q(pk__in=[int(key) for key in keys if key.isdigit()])
+    ):
+        courses[str(course.pk)] = course
+        courses[course.slug] = course
+    already = set(
+        Enrolment.objects.filter(user__in=users.values(), course__in=set(courses.values())).values_list(
+            "user_id", "course_id"
+        )
+    )
+    completed = set(
+        Enrolment.objects.filter(user__in=users.values(), status=EnrolmentStatus.COMPLETED).values_list(
+            "user_id", "course_id"
+        )
+    )
+    prerequisites = {
+        course.pk: {prerequisite.pk for prerequisite in course.prerequisites.all()} for course in set(courses.values())
+    }
+
+    today = timezone.localdate()
+    seen: dict[tuple[str, str], int] = {}
+    refusals, accepted = [], []
+    for number, row in enumerate(rows, start=2):
+        email, key, due = row.get("email", ""), row.get("course", ""), row.get("due_date", "")
+        user, course = users.get(email.lower()), courses.get(key)
+        reason = None
+        due_on = None
+        if due:
+            try:
+                due_on = date.fromisoformat(due)
+            except ValueError:
+                reason = _("The due date “%(value)s” is not a date written YYYY-MM-DD.") % {"value": due}
+        if not email:
+            reason = _("The email is missing.")
+        elif user is None:
+            reason = _("No account has this email.")
+        elif not _is_member(user=user, organisation=organisation):
+            reason = _("This person is not a member of %(unit)s or its units.") % {"unit": organisation.name}
+        elif course is None:
+            reason = _("No published course has this id or slug.")
+        elif (email.lower(), str(course.pk)) in seen:
+            reason = _("Duplicate of row %(row)d.") % {"row": seen[(email.lower(), str(course.pk))]}
+        elif (user.pk, course.pk) in already:
+            reason = _("Already enrolled in this course.")
+        elif prerequisites[course.pk] - {done for uid, done in completed if uid == user.pk}:
+            reason = _("Has not completed the prerequisite courses.")
+        elif reason is None and due_on is not None and due_on < today:
+            reason = _("The due date is in the past.")
+        if reason:
+            refusals.append(Refusal(number, email, key, reason))
+        else:
+            seen[(email.lower(), str(course.pk))] = number
+            accepted.append(Enrolment(user=user, course=course, source=EnrolmentSource.ADMIN, due_on=due_on))
+    if not rows:
+        refusals.append(Refusal(0, "", "", _("The file has no rows to import.")))
+    if refusals:
+        return EnrolmentImport(0, refusals)
+    try:
+        with transaction.atomic():
+            Enrolment.objects.bulk_create(accepted, batch_size=1000)
+    except IntegrityError:  # someone enrolled one of them meanwhile: import nothing, say so
+        return EnrolmentImport(0, [Refusal(0, "", "", _("Enrolments changed while importing; upload again."))])
+    return EnrolmentImport(len(accepted), [])
+
+
+def _is_member(*, user: AbstractBaseUser, organisation: Organisation) -> bool:
+    profile = getattr(user, "learner_profile", None)
+    unit = profile.organisation if profile else None
+    return unit is not None and unit.path.startswith(organisation.path)
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+def _send_notices(*, kind: str, enrolments, subject: str, template: str) -> int:
+    """Send one email per enrolment, each at most once: the Notice row is written in the same
+    transaction as the send, and its unique constraint turns a second attempt into a no-op."""
+    sent = 0
+    for enrolment in enrolments.select_related("user", "course", "assignment__organisation").iterator():
+        try:
+            with transaction.atomic():
+                Notice.objects.create(enrolment=enrolment, kind=kind)
+                with translation.override(settings.LANGUAGE_CODE):
+                    body = render_to_string(template, {"enrolment": enrolment, "site_url": site_origin()})
+                    send_mail(
+                        subject % {"course": enrolment.course.title},
+                        body,
+                        None,
+                        [enrolment.user.email],
+                    )
+        except IntegrityError:
+            continue
+        sent += 1
+    return sent
+
+
+def _assigned_and_unfinished():
+    return (
+        Enrolment.objects.filter(assignment__isnull=False, due_on__isnull=False, user__is_active=True)
+        .exclude(status=EnrolmentStatus.COMPLETED)
+        .exclude(user__email="")
+    )
+
+
+def send_due_reminders(*, today: date | None = None) -> int:
+    """Remind learners of assigned courses due within ``LMS_REMINDER_DAYS`` days."""
+    today = today or timezone.localdate()
+    days = getattr(settings, "LMS_REMINDER_DAYS", 7)
+    enrolments = (
+        _assigned_and_unfinished()
+        .filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
+        .exclude(notices__kind=NoticeKind.REMINDER)
+    )
+    return _send_notices(
+        kind=NoticeKind.REMINDER,
+        enrolments=enrolments,
+        subject=_("Reminder: %(course)s is due soon"),
+        template="lms/email/reminder.txt",
+    )
+
+
+def send_overdue_notices(*, today: date | None = None) -> int:
+    """Tell learners once that an assigned course is past its due date."""
+    today = today or timezone.localdate()
+    enrolments = _assigned_and_unfinished().filter(due_on__lt=today).exclude(notices__kind=NoticeKind.OVERDUE)
+    return _send_notices(
+        kind=NoticeKind.OVERDUE,
+        enrolments=enrolments,
+        subject=_("Overdue: %(course)s"),
+        template="lms/email/overdue.txt",
+    )

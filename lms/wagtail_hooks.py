@@ -1,0 +1,72 @@
+"""Wagtail hooks: learning records from the course pages (courses itself knows nothing of lms), and the
+learning reports in the admin's Reports menu."""
+
+from django.http import HttpRequest
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from courses.models import LessonPage
+from courses.services import KnowledgeCheckNotFound, mark_knowledge_check
+
+from .selectors import administered_organisations, trainer_courses
+from .services import record_knowledge_check_answer, record_lesson_visit
+
+
+def _routed_view(serve_args: tuple) -> tuple[str, dict]:
+    """The name and keyword arguments of the lesson's sub-route Wagtail is about to serve."""
+    if len(serve_args) == 3 and callable(serve_args[0]):
+        view, _args, kwargs = serve_args
+        return getattr(view, "__name__", ""), kwargs or {}
+    return "", {}
+
+
+@hooks.register("before_serve_page")
+def record_lesson_learning(page, request: HttpRequest, serve_args, serve_kwargs):
+    """Record a visit when an enrolled learner opens a lesson, and an activity result when they check
+    a knowledge-check answer. The lesson still renders as it would for anyone else."""
+    if not isinstance(page, LessonPage) or not request.user.is_authenticated:
+        return None
+    view_name, kwargs = _routed_view(serve_args)
+    if request.method == "GET" and view_name in {"", "lesson"}:
+        record_lesson_visit(user=request.user, lesson=page)
+    elif request.method == "POST" and view_name == "check_answer":
+        try:
+            feedback = mark_knowledge_check(
+                lesson=page, block_id=kwargs.get("block_id", ""), choice=request.POST.get("choice")
+            )
+        except KnowledgeCheckNotFound:
+            return None
+        if not feedback.error:
+            record_knowledge_check_answer(
+                user=request.user, lesson=page, block_id=kwargs["block_id"], correct=feedback.correct
+            )
+    return None
+
+
+class OrganisationReportsMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return administered_organisations(user=request.user).exists()
+
+
+class CourseResultsMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return trainer_courses(user=request.user).exists()
+
+
+@hooks.register("register_admin_urls")
+def register_learning_report_urls():
+    return [path("learning/", include("lms.admin_urls", namespace="lms_admin"))]
+
+
+@hooks.register("register_reports_menu_item")
+def register_organisation_reports_menu_item():
+    return OrganisationReportsMenuItem(
+        _("Organisation progress"), reverse("lms_admin:organisation_index"), icon_name="group", order=900
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_course_results_menu_item():
+    return CourseResultsMenuItem(_("Course results"), reverse("lms_admin:course_index"), icon_name="tasks", order=910)
