@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certification.urls import page_urlpatterns as certification_page_urls
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("learning/", include("lms.record_urls")),
+    path("", include("certification.urls")),
 ]
 
 if settings.DEBUG:
@@ -20,8 +23,12 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += i18n_patterns(path("learning/", include("lms.page_urls")), prefix_default_language=True)
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    path("learning/", include("lms.page_urls")),
+    path("", include((certification_page_urls, "certification_pages"))),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)
 
 handler404 = "lms.error_pages.page_not_found"
 handler500 = "lms.error_pages.server_error"

@@ -230,3 +230,10 @@ def require_env(name: str) -> str:
     if not value:
         sys.exit(f"Refusing to start: set the {name} environment variable (production settings).")
     return value
+
+
+# Certificates: the signing key comes from CERTIFICATION_SIGNING_KEY or this key file, never the
+# database or the repository. The embedded default creates a key file under var/ on first use.
+CERTIFICATION_KEY_FILE = os.environ.get("CERTIFICATION_KEY_FILE", str(VAR_DIR / "keys" / "certification.json"))
+CERTIFICATION_CREATE_KEY_FILE = env_bool("CERTIFICATION_CREATE_KEY_FILE", True)
+CERTIFICATION_VERIFY_RATE = os.environ.get("CERTIFICATION_VERIFY_RATE", "60/m")

@@ -1,0 +1,231 @@
+"""Certificate PDFs, the QR code on them and the baked badge image.
+
+xhtml2pdf is the named renderer and is fast, but it does not shape complex scripts: Bengali
+conjuncts fall apart and vowel signs land on the wrong side of their consonant. A certificate
+whose text needs shaping goes to WeasyPrint (Pango + HarfBuzz) with the very same template and
+fonts; everything else stays on xhtml2pdf.
+"""
+
+import base64
+import io
+import json
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import segno
+from django.template.loader import render_to_string
+from django.utils import translation
+from PIL import Image, ImageDraw, ImageFont
+from PIL.PngImagePlugin import PngInfo
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+QR_MAX_VERSION = 27  # 125 modules: 0.36 mm each at the printed 45 mm, still easy for a phone camera
+BADGE_KEYWORD = "openbadgecredential"
+ATTACHMENT_NAME = "credential.json"
+
+# Scripts whose rendering needs HarfBuzz-style shaping (reordering, conjuncts, mark positioning).
+COMPLEX_SCRIPT_RANGES = (
+    (0x0900, 0x0DFF),  # Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala
+    (0x0E00, 0x0FFF),  # Thai, Lao, Tibetan (Dzongkha)
+    (0x1000, 0x109F),  # Myanmar
+    (0x0600, 0x06FF),  # Arabic
+    (0x1780, 0x17FF),  # Khmer
+)
+
+
+class CredentialFileError(ValueError):
+    """A PDF or image that does not carry a credential (or is not a PDF or image at all)."""
+
+
+def needs_shaping(*texts: str) -> bool:
+    return any(low <= ord(char) <= high for text in texts for char in text for low, high in COMPLEX_SCRIPT_RANGES)
+
+
+@dataclass(frozen=True)
+class CertificateContent:
+    """What a certificate says, exactly as printed."""
+
+    certificate_id: str
+    recipient_name: str
+    course_title: str
+    credit_hours: Decimal | None
+    accrediting_body: str
+    issuer_name: str
+    completed_at: datetime
+    issued_at: datetime
+    valid_until: datetime | None
+    language: str
+    verify_url: str
+    qr_text: str
+    layout: str = "official"
+    accent_colour: str = "#006a4e"
+    signatory_name: str = ""
+    signatory_title: str = ""
+
+
+def qr_text(verify_url: str, credential: bytes) -> str:
+    """The verification URL, with the compressed credential in its fragment when it still fits.
+
+    The fragment never reaches the server, so a phone just opens the page; an offline verifier
+    decompresses the payload and checks the signature without any network.
+    """
+    payload = base64.urlsafe_b64encode(zlib.compress(credential, 9)).rstrip(b"=").decode("ascii")
+    candidate = f"{verify_url}#vc={payload}"
+    try:
+        code = segno.make_qr(candidate, error="l", boost_error=False)
+    except segno.DataOverflowError:
+        return verify_url
+    return candidate if code.version <= QR_MAX_VERSION else verify_url
+
+
+def credential_from_qr_text(text: str) -> bytes | None:
+    _, _, fragment = text.partition("#vc=")
+    if not fragment:
+        return None
+    return zlib.decompress(base64.urlsafe_b64decode(fragment + "=" * (-len(fragment) % 4)))
+
+
+def qr_data_uri(text: str) -> str:
+    buffer = io.BytesIO()
+    segno.make_qr(text, error="l", boost_error=False).save(buffer, kind="png", scale=4, border=2)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def render_html(content: CertificateContent) -> str:
+    with translation.override(content.language):
+        return render_to_string(
+            "certification/certificate.html",
+            {"c": content, "qr_image": qr_data_uri(content.qr_text), "fonts": "fonts"},
+        )
+
+
+def _font_link(uri: str, rel: str) -> str:
+    if uri.startswith("fonts/"):
+        path = (FONTS_DIR / uri.removeprefix("fonts/")).resolve()
+        if path.parent == FONTS_DIR and path.exists():
+            return str(path)
+    return uri
+
+
+def render_pdf_xhtml2pdf(html: str) -> bytes:
+    from xhtml2pdf import pisa
+
+    output = io.BytesIO()
+    status = pisa.CreatePDF(html, dest=output, link_callback=_font_link, encoding="utf-8", path=str(FONTS_DIR))
+    if status.err:
+        raise RuntimeError(f"xhtml2pdf could not render the certificate ({status.err} errors)")
+    return output.getvalue()
+
+
+def render_pdf_weasyprint(html: str) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    class ShippedFilesOnly(URLFetcher):
+        """Reads the shipped fonts and data: URIs; anything else stops the rendering."""
+
+        def fetch(self, url, headers=None):
+            if not (url.startswith("data:") or url.startswith(FONTS_DIR.as_uri() + "/")):
+                raise ValueError(f"Refusing to fetch {url} while rendering a certificate")
+            return super().fetch(url, headers)
+
+    fetcher = ShippedFilesOnly(allowed_protocols={"file", "data"}, fail_on_errors=True)
+    return HTML(string=html, base_url=FONTS_DIR.parent.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+
+
+def renderer_for(content: CertificateContent) -> str:
+    texts = (content.recipient_name, content.course_title, content.accrediting_body, content.issuer_name)
+    return "weasyprint" if needs_shaping(*texts) or content.language == "bn" else "xhtml2pdf"
+
+
+def render_certificate(content: CertificateContent, *, credential: bytes) -> tuple[bytes, str]:
+    """The A4 landscape PDF with ``credential.json`` attached, and the name of the renderer used."""
+    renderer = renderer_for(content)
+    html = render_html(content)
+    pdf = render_pdf_weasyprint(html) if renderer == "weasyprint" else render_pdf_xhtml2pdf(html)
+    return attach_credential(pdf, credential), renderer
+
+
+def attach_credential(pdf: bytes, credential: bytes) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_attachment(ATTACHMENT_NAME, credential)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def credential_from_pdf(data: bytes) -> bytes:
+    try:
+        attachments = PdfReader(io.BytesIO(data)).attachments
+    except (PdfReadError, ValueError, OSError, KeyError, TypeError) as exc:
+        raise CredentialFileError(f"Not a readable PDF: {exc}") from exc
+    contents = attachments.get(ATTACHMENT_NAME)
+    if not contents:
+        raise CredentialFileError(f"The PDF has no {ATTACHMENT_NAME} attached.")
+    return contents[0]
+
+
+def baked_badge(credential: bytes, *, label: str, accent_colour: str = "#006a4e") -> bytes:
+    """A 400 px seal image with the credential baked into an iTXt chunk (Open Badges 3.0 baking)."""
+    size = 400
+    image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((10, 10, size - 10, size - 10), fill=accent_colour)
+    draw.ellipse((40, 40, size - 40, size - 40), outline="white", width=6)
+    font = ImageFont.truetype(str(FONTS_DIR / "NotoSerif-Bold.ttf"), 44)
+    small = ImageFont.truetype(str(FONTS_DIR / "NotoSerif-Regular.ttf"), 26)
+    draw.text((size / 2, size / 2 - 20), label[:14], font=font, fill="white", anchor="mm")
+    draw.text((size / 2, size / 2 + 40), "Certified", font=small, fill="white", anchor="mm")
+    info = PngInfo()
+    info.add_itxt(BADGE_KEYWORD, credential.decode("utf-8"), zip=True)
+    output = io.BytesIO()
+    image.save(output, format="PNG", pnginfo=info)
+    return output.getvalue()
+
+
+def credential_from_badge(data: bytes) -> bytes:
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise CredentialFileError(f"Not a readable image: {exc}") from exc
+    if image.format != "PNG":
+        raise CredentialFileError("Baked badges are PNG images.")
+    text = getattr(image, "text", {}).get(BADGE_KEYWORD)
+    if not text:
+        raise CredentialFileError(f"The PNG has no {BADGE_KEYWORD} chunk.")
+    return text.encode("utf-8")
+
+
+def read_credential_file(data: bytes) -> bytes:
+    """The credential bytes from a JSON file, a certificate PDF or a baked PNG, by content sniffing."""
+    if data.startswith(b"%PDF"):
+        return credential_from_pdf(data)
+    if data.startswith(b"\x89PNG"):
+        return credential_from_badge(data)
+    if data.lstrip().startswith(b"{"):
+        return data
+    if data.startswith(b"http") and b"#vc=" in data:
+        try:
+            payload = credential_from_qr_text(data.decode("ascii").strip())
+        except (ValueError, zlib.error) as exc:
+            raise CredentialFileError(f"The QR payload is damaged: {exc}") from exc
+        if payload:
+            return payload
+    raise CredentialFileError("Expected a credential as JSON, a certificate PDF or a baked PNG badge.")
+
+
+def parse_credential(data: bytes) -> dict[str, Any]:
+    try:
+        credential = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CredentialFileError(f"The credential is not valid JSON: {exc}") from exc
+    if not isinstance(credential, dict):
+        raise CredentialFileError("The credential must be a JSON object.")
+    return credential

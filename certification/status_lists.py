@@ -1,0 +1,73 @@
+"""Bitstring Status Lists: revocation bits that a verifier fetches as one signed credential.
+
+Bit 0 is the most significant bit of the first byte; the list is published gzip-compressed and
+base64url-encoded (multibase prefix "u"), as the W3C Bitstring Status List specification says.
+"""
+
+import base64
+import gzip
+import secrets
+
+from django.db import transaction
+
+from .models import STATUS_LIST_SIZE, IssuerProfile, StatusList
+
+
+class StatusIndexError(ValueError):
+    """A status list index outside the list."""
+
+
+def encode_bits(bits: bytes) -> str:
+    return "u" + base64.urlsafe_b64encode(gzip.compress(bits, mtime=0)).rstrip(b"=").decode("ascii")
+
+
+def decode_bits(encoded: str) -> bytes:
+    if not encoded.startswith("u"):
+        raise ValueError("encodedList must be multibase base64url (start with 'u')")
+    payload = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def bit_is_set(bits: bytes, index: int) -> bool:
+    if not 0 <= index < len(bits) * 8:
+        raise StatusIndexError(f"Status index {index} is outside the list (0 to {len(bits) * 8 - 1}).")
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def with_bit(bits: bytes, index: int, value: bool) -> bytes:
+    bit_is_set(bits, index)
+    changed = bytearray(bits)
+    if value:
+        changed[index // 8] |= 0x80 >> (index % 8)
+    else:
+        changed[index // 8] &= ~(0x80 >> (index % 8)) & 0xFF
+    return bytes(changed)
+
+
+def new_status_list(*, issuer: IssuerProfile, size: int = STATUS_LIST_SIZE) -> StatusList:
+    return StatusList.objects.create(
+        issuer=issuer,
+        size=size,
+        bits=bytes(size // 8),
+        offset=secrets.randbelow(size),
+        stride=secrets.randbelow(size // 2) * 2 + 1,  # odd, hence coprime with a power-of-two size
+    )
+
+
+def allocate_status_index(*, issuer: IssuerProfile) -> tuple[StatusList, int]:
+    """Hand out one unused index, exactly once even when many workers ask at the same moment.
+
+    The list's row is locked (SELECT ... FOR UPDATE) for the few statements it takes, in a
+    transaction of its own so that slow signing and rendering never hold the lock.
+    """
+    with transaction.atomic():
+        status_list = (
+            StatusList.objects.select_for_update().filter(issuer=issuer, purpose="revocation").order_by("-id").first()
+        )
+        if status_list is None or status_list.is_full:
+            status_list = new_status_list(issuer=issuer)
+            status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
+        index = (status_list.offset + status_list.allocated * status_list.stride) % status_list.size
+        status_list.allocated += 1
+        status_list.save(update_fields=["allocated", "updated_at"])
+    return status_list, index

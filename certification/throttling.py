@@ -1,0 +1,36 @@
+"""A fixed-window rate limit per client address for the public verification endpoints.
+
+Verification canonicalises JSON-LD and checks signatures, which costs milliseconds of CPU per call;
+without a limit one client could keep the web processes busy. The counter lives in the cache
+(Redis in production, so it is shared by all web processes).
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+_UNITS = {"s": 1, "m": 60, "h": 3600}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    count, _, unit = rate.partition("/")
+    return int(count), _UNITS[unit[:1]]
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def over_limit(request: HttpRequest, *, scope: str) -> bool:
+    """Count this request; True once the client has made more than the allowed number in the window."""
+    limit, window = parse_rate(settings.CERTIFICATION_VERIFY_RATE)
+    key = f"certification:rate:{scope}:{client_address(request)}:{int(time.time() // window)}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window + 1)
+        count = 1
+    return count > limit

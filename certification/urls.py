@@ -1,0 +1,25 @@
+"""URLs that verifiers resolve: outside the language prefix, because credentials name them forever."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "certification"
+
+urlpatterns = [
+    path(".well-known/did.json", views.site_did_document, name="site_did"),
+    path("issuers/<slug:slug>/did.json", views.issuer_did_document, name="issuer_did"),
+    path("certificates/status/<int:pk>", views.status_list, name="status_list"),
+    path("certificates/status/<int:pk>/<int:index>", views.status_entry, name="status_entry"),
+    path("certificates/achievements/<int:pk>", views.course_achievement, name="achievement"),
+    path("certificates/verify", views.verify, name="verify"),
+    path("certificates/<uuid:certificate_id>/credential.json", views.credential_json, name="credential"),
+    path("certificates/<uuid:certificate_id>/certificate.pdf", views.certificate_pdf, name="pdf"),
+    path("certificates/<uuid:certificate_id>/badge.png", views.certificate_badge, name="badge"),
+]
+
+# Pages people read, in English or Bengali (inside i18n_patterns): /v/<id> redirects to /<lang>/v/<id>.
+page_urlpatterns = [
+    path("v/<uuid:certificate_id>", views.verification_page, name="verification_page"),
+    path("certificates/", views.my_certificates, name="mine"),
+]
