@@ -2,7 +2,16 @@
 
 from django.middleware.locale import LocaleMiddleware
 
-UNLOCALISED_PREFIXES = ("/api/", "/admin/", "/django-admin/", "/documents/", "/.well-known/", "/static/", "/media/")
+UNLOCALISED_PREFIXES = (
+    "/api/",
+    "/learning/",
+    "/admin/",
+    "/django-admin/",
+    "/documents/",
+    "/.well-known/",
+    "/static/",
+    "/media/",
+)
 
 
 class SiteLocaleMiddleware(LocaleMiddleware):

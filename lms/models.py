@@ -21,7 +21,8 @@ class OrganisationKind(models.TextChoices):
 
 class Organisation(MP_Node):
     """A ministry, division or department. A materialised path makes "this unit and all its sub-units"
-    one indexed prefix query, which every organisation admin's permission check relies on."""
+        one indexed prefix query, which every organisation admin's permission check relies on. New units
+    are appended (no ``node_order_by``) so that existing paths never move."""
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
@@ -29,8 +30,6 @@ class Organisation(MP_Node):
     admins = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="administered_organisations", verbose_name=_("admins")
     )
-
-    node_order_by = ["name"]
 
     class Meta:
         verbose_name = _("organisation")

@@ -836,15 +836,18 @@ def import_enrolments(
     for number, row in enumerate(rows, start=2):
         email, key, due = row.get("email", ""), row.get("course", ""), row.get("due_date", "")
         user, course = users.get(email.lower()), courses.get(key)
-        reason = None
-        due_on = None
+        due_on, bad_date = None, False
         if due:
             try:
                 due_on = date.fromisoformat(due)
             except ValueError:
-                reason = _("The due date “%(value)s” is not a date written YYYY-MM-DD.") % {"value": due}
+                bad_date = True
         if not email:
             reason = _("The email is missing.")
+        elif bad_date:
+            reason = _("The due date “%(value)s” is not a date written YYYY-MM-DD.") % {"value": due}
+        elif due_on is not None and due_on < today:
+            reason = _("The due date is in the past.")
         elif user is None:
             reason = _("No account has this email.")
         elif not _is_member(user=user, organisation=organisation):
@@ -857,8 +860,8 @@ def import_enrolments(
             reason = _("Already enrolled in this course.")
         elif prerequisites[course.pk] - {done for uid, done in completed if uid == user.pk}:
             reason = _("Has not completed the prerequisite courses.")
-        elif reason is None and due_on is not None and due_on < today:
-            reason = _("The due date is in the past.")
+        else:
+            reason = None
         if reason:
             refusals.append(Refusal(number, email, key, reason))
         else:

@@ -1,0 +1,262 @@
+"""Organisation admins: assignments, CSV enrolment, reports and exports, and who may see them."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from lms.models import Assignment, Enrolment, EnrolmentStatus, OrganisationKind
+from lms.services import EnrolmentRefused, assign_course, import_enrolments, make_organisation_admin
+from tests.factories import CoursePageFactory, TrainerFactory, UserFactory
+
+from .factories import member, organisation
+
+
+@pytest.fixture
+def units(db):
+    ministry = organisation("Ministry of Posts", code="mopt")
+    division = organisation("ICT Division", parent=ministry, kind=OrganisationKind.DIVISION, code="ictd")
+    department = organisation("e-Gov Department", parent=division, kind=OrganisationKind.DEPARTMENT, code="egov")
+    elsewhere = organisation("Ministry of Health", code="moh")
+    return {"ministry": ministry, "division": division, "department": department, "elsewhere": elsewhere}
+
+
+@pytest.fixture
+def officer(units):
+    user = UserFactory(username="officer")
+    make_organisation_admin(user=user, organisation=units["division"])
+    return user
+
+
+def admin_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def upload(client, unit, text: str | bytes):
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    file = io.BytesIO(raw)
+    file.name = "staff.csv"
+    return client.post(reverse("lms_admin:organisation_enrol", args=[unit.pk]), {"file": file})
+
+
+def test_assigning_enrols_members_of_the_unit_and_its_sub_units(tree, units, officer):
+    in_division = member(units["division"])
+    in_department = member(units["department"])
+    outside = member(units["elsewhere"])
+    already = member(units["department"])
+    Enrolment.objects.create(user=already, course=tree.course, progress_percent=40)
+    due = timezone.localdate() + timedelta(days=30)
+    assignment, created = assign_course(organisation=units["division"], course=tree.course, due_on=due)
+    assert created == 2
+    enrolled = {e.user_id: e for e in Enrolment.objects.filter(course=tree.course)}
+    assert set(enrolled) == {in_division.pk, in_department.pk, already.pk}
+    assert outside.pk not in enrolled
+    assert enrolled[already.pk].progress_percent == 40 and enrolled[already.pk].due_on == due
+    with pytest.raises(EnrolmentRefused) as refused:
+        assign_course(organisation=units["division"], course=tree.course, due_on=due)
+    assert refused.value.code == "already_assigned"
+    with pytest.raises(EnrolmentRefused):
+        assign_course(organisation=units["ministry"], course=tree.course, due_on=timezone.localdate() - timedelta(1))
+    assert Assignment.objects.count() == 1
+
+
+def test_assignment_through_the_admin(tree, units, officer):
+    member(units["department"])
+    client = admin_client(officer)
+    due = (timezone.localdate() + timedelta(days=10)).isoformat()
+    url = reverse("lms_admin:organisation_assign", args=[units["department"].pk])
+    response = client.post(url, {"course": tree.course.pk, "due_on": due})
+    assert response.status_code == 302
+    assert Enrolment.objects.get().due_on.isoformat() == due
+    again = client.post(url, {"course": tree.course.pk, "due_on": due})
+    assert again.status_code == 400 and "already assigned" in again.content.decode()
+
+
+def test_csv_import_of_valid_rows(tree, units, officer):
+    first = member(units["department"], email="a@gov.bd")
+    second = member(units["division"], email="b@gov.bd")
+    due = (timezone.localdate() + timedelta(days=5)).isoformat()
+    text = f"email,course,due_date\nA@gov.bd,{tree.course.slug},{due}\nb@gov.bd,{tree.course.pk},\n"
+    response = upload(admin_client(officer), units["division"], text)
+    assert response.status_code == 302
+    enrolments = {e.user_id: e for e in Enrolment.objects.all()}
+    assert set(enrolments) == {first.pk, second.pk}
+    assert enrolments[first.pk].due_on.isoformat() == due and enrolments[second.pk].due_on is None
+
+
+def test_one_bad_row_imports_nothing_and_says_why(tree, units, officer):
+    member(units["department"], email="a@gov.bd")
+    member(units["elsewhere"], email="health@gov.bd")
+    enrolled = member(units["department"], email="done@gov.bd")
+    Enrolment.objects.create(user=enrolled, course=tree.course)
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    text = (
+        "email,course,due_date\n"
+        f"a@gov.bd,{tree.course.slug},\n"
+        f"nobody@gov.bd,{tree.course.slug},\n"
+        f"a@gov.bd,{tree.course.slug},\n"
+        f"a@gov.bd,{tree.course.slug},31/12/2030\n"
+        f"health@gov.bd,{tree.course.slug},\n"
+        f"done@gov.bd,{tree.course.slug},\n"
+        "a@gov.bd,no-such-course,\n"
+        f"a@gov.bd,{tree.course.slug},{past}\n"
+    )
+    client = admin_client(officer)
+    response = upload(client, units["division"], text)
+    assert response.status_code == 400
+    page = response.content.decode()
+    for reason in (
+        "No account has this email",
+        "Duplicate of row 2",
+        "is not a date written YYYY-MM-DD",
+        "is not a member of ICT Division",
+        "Already enrolled in this course",
+        "No published course has this id or slug",
+        "The due date is in the past",
+    ):
+        assert reason in page, reason
+    assert Enrolment.objects.count() == 1  # only the one that was there before
+    refused = client.get(reverse("lms_admin:organisation_refusals", args=[units["division"].pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(refused.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["row", "email", "course", "reason"]
+    assert [row[0] for row in rows[1:]] == ["3", "4", "5", "6", "7", "8", "9"]
+
+
+def test_wrong_encoding_and_missing_columns(tree, units, officer):
+    client = admin_client(officer)
+    latin = "email,course\nmünir@gov.bd,x\n".encode("latin-1")
+    assert "not UTF-8" in upload(client, units["division"], latin).content.decode()
+    assert "must name the columns" in upload(client, units["division"], "name,course\nx,y\n").content.decode()
+    assert "no rows" in upload(client, units["division"], "email,course\n").content.decode()
+    assert Enrolment.objects.count() == 0
+
+
+def test_import_service_refuses_everything_when_a_row_is_refused(tree, units):
+    member(units["department"], email="a@gov.bd")
+    result = import_enrolments(
+        organisation=units["ministry"], raw=f"email,course\na@gov.bd,{tree.course.slug}\n,x\n".encode()
+    )
+    assert not result.ok and result.refusals[0].row == 3 and "missing" in result.refusals[0].reason
+    assert Enrolment.objects.count() == 0
+
+
+def _seed_progress(tree, units, count: int):
+    for index in range(count):
+        unit = units["department"] if index % 2 else units["division"]
+        user = member(unit)
+        Enrolment.objects.create(
+            user=user,
+            course=tree.course,
+            status=[EnrolmentStatus.ENROLLED, EnrolmentStatus.IN_PROGRESS, EnrolmentStatus.COMPLETED][index % 3],
+            due_on=timezone.localdate() - timedelta(days=1),
+        )
+
+
+def test_organisation_report_counts(tree, units, officer):
+    _seed_progress(tree, units, 6)
+    outsider = member(units["elsewhere"])
+    Enrolment.objects.create(user=outsider, course=tree.course)
+    response = admin_client(officer).get(reverse("lms_admin:organisation_report", args=[units["division"].pk]))
+    assert response.status_code == 200
+    by_course = response.context["by_course"]
+    assert by_course == [
+        {
+            "course_id": tree.course.pk,
+            "course__title": tree.course.title,
+            "label": tree.course.title,
+            "enrolled": 6,
+            "not_started": 2,
+            "in_progress": 2,
+            "completed": 2,
+            "overdue": 4,
+            "completed_percent": 33,
+        }
+    ]
+    assert {row["label"]: row["enrolled"] for row in response.context["by_unit"]} == {
+        "ICT Division": 3,
+        "e-Gov Department": 3,
+    }
+
+
+def _report_queries(client, unit) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("lms_admin:organisation_report", args=[unit.pk])).status_code == 200
+    return len(queries)
+
+
+def test_organisation_report_costs_the_same_queries_at_two_sizes(tree, units, officer):
+    client = admin_client(officer)
+    _seed_progress(tree, units, 2)
+    _report_queries(client, units["division"])
+    small = _report_queries(client, units["division"])
+    _seed_progress(tree, units, 30)
+    other = CoursePageFactory(parent=tree.catalogue)
+    for unit in (units["division"], units["department"]):
+        Enrolment.objects.create(user=member(unit), course=other)
+    assert _report_queries(client, units["division"]) == small
+
+
+def test_exports_stream_only_members_of_the_unit(tree, units, officer):
+    _seed_progress(tree, units, 4)
+    stranger = member(units["elsewhere"], username="stranger")
+    Enrolment.objects.create(user=stranger, course=tree.course)
+    client = admin_client(officer)
+    response = client.get(reverse("lms_admin:organisation_export", args=[units["ministry"].pk, "csv"]))
+    assert response.status_code == 404  # the officer administers the division, not the ministry
+    response = client.get(reverse("lms_admin:organisation_export", args=[units["division"].pk, "csv"]))
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][0] == "username" and len(rows) == 5
+    assert "stranger" not in {row[0] for row in rows}
+    response = client.get(reverse("lms_admin:organisation_export", args=[units["division"].pk, "xlsx"]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    sheet_rows = list(workbook.active.iter_rows(values_only=True))
+    assert sheet_rows[0][0] == "username" and len(sheet_rows) == 5
+    assert client.get(reverse("lms_admin:organisation_export", args=[units["division"].pk, "pdf"])).status_code == 404
+
+
+# --- who may see what, from the outside ---------------------------------------------------------
+
+
+def test_org_admin_sees_own_unit_and_sub_units_only(units, officer):
+    client = admin_client(officer)
+    for name in ("division", "department"):
+        assert client.get(reverse("lms_admin:organisation_report", args=[units[name].pk])).status_code == 200
+    for name in ("ministry", "elsewhere"):
+        assert client.get(reverse("lms_admin:organisation_report", args=[units[name].pk])).status_code == 404
+        assert client.get(reverse("lms_admin:organisation_enrol", args=[units[name].pk])).status_code == 404
+        assert client.get(reverse("lms_admin:organisation_assign", args=[units[name].pk])).status_code == 404
+    assert client.get(reverse("lms_admin:organisation_report", args=[987654])).status_code == 404
+    index = client.get(reverse("lms_admin:organisation_index")).content.decode()
+    assert "e-Gov Department" in index and "Ministry of Health" not in index
+
+
+def test_learners_and_anonymous_get_no_reports(units, tree):
+    learner = member(units["department"])
+    client = admin_client(learner)
+    response = client.get(reverse("lms_admin:organisation_report", args=[units["department"].pk]))
+    assert response.status_code in {302, 403}  # no admin access at all
+    anonymous = Client().get(reverse("lms_admin:organisation_report", args=[units["department"].pk]))
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    anonymous = Client().get(reverse("lms_admin:course_report", args=[tree.course.pk]))
+    assert anonymous.status_code == 302
+
+
+def test_trainer_sees_results_only_for_courses_they_own(tree, units):
+    trainer = TrainerFactory()
+    owned = CoursePageFactory(parent=tree.catalogue, owner=trainer)
+    client = admin_client(trainer)
+    assert client.get(reverse("lms_admin:course_report", args=[owned.pk])).status_code == 200
+    assert client.get(reverse("lms_admin:course_report", args=[tree.course.pk])).status_code == 404
+    assert client.get(reverse("lms_admin:course_export", args=[tree.course.pk, "csv"])).status_code == 404
+    index = client.get(reverse("lms_admin:course_index")).content.decode()
+    assert owned.title in index and tree.course.title not in index
