@@ -64,19 +64,12 @@ def test_task_for_an_unknown_enrolment_fails_without_retrying(db, eager):
         issue_certificate_task.delay(999_999).get()
 
 
-@pytest.fixture
-def celery_worker_process(request, certificate_settings, tmp_path):
-    """A real ``celery -A lms worker`` on the configured broker, against the test database.
+REAL_WORKER = bool(os.environ.get("CELERY_BROKER_URL")) and os.environ.get("DATABASE_URL", "").startswith("postgres")
 
-    The test commits (the worker is another process); serialized rollback puts back the data
-    that migrations created (the Wagtail root page, the editorial roles) after the flush.
-    """
-    if not os.environ.get("CELERY_BROKER_URL"):
-        pytest.skip("CELERY_BROKER_URL is not set: the embedded default runs tasks eagerly (tested above)")
-    if connection.vendor != "postgresql":
-        pytest.skip("A worker process cannot see SQLite's in-memory test database; run with DATABASE_URL=postgres")
-    request.getfixturevalue("django_db_serialized_rollback")
-    request.getfixturevalue("transactional_db")
+
+@pytest.fixture
+def celery_worker_process(certificate_settings, tmp_path):
+    """A real ``celery -A lms worker`` on the configured broker, against the test database."""
     settings_dict = connection.settings_dict
     database_url = (
         f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@{settings_dict['HOST']}:"
@@ -119,6 +112,12 @@ def celery_worker_process(request, certificate_settings, tmp_path):
         worker.kill()
 
 
+@pytest.mark.skipif(
+    not REAL_WORKER,
+    reason="needs CELERY_BROKER_URL and a PostgreSQL DATABASE_URL (a worker process cannot see SQLite's in-memory "
+    "test database); the embedded default runs the task eagerly, tested above",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker must see committed data
 def test_a_real_worker_issues_the_certificate(celery_worker_process, tmp_path):
     catalogue = CataloguePageFactory()
     officer = UserFactory(username="officer", first_name="Nusrat", last_name="Jahan", email="officer@example.gov.bd")
