@@ -879,6 +879,31 @@ def import_enrolments(
     return EnrolmentImport(len(accepted), [])
 
 
+def enrol_member(
+    *,
+    organisation: Organisation,
+    user: AbstractBaseUser,
+    course: CoursePage,
+    due_on: date | None = None,
+    enrolled_by: AbstractBaseUser | None = None,
+) -> Enrolment:
+    """An organisation admin enrols one member of their unit (or of a sub-unit), with an optional due
+    date: the same rules as the CSV import, for systems that enrol people one at a time."""
+    if not user.is_active or not _is_member(user=user, organisation=organisation):
+        raise EnrolmentRefused(
+            _("This person is not a member of %(unit)s or its units.") % {"unit": organisation.name},
+            code="not_a_member",
+            field="user",
+        )
+    if due_on is not None and due_on < timezone.localdate():
+        raise EnrolmentRefused(_("The due date is in the past."), code="due_date_in_past", field="due_on")
+    enrolment = enrol(user=user, course=course, source=EnrolmentSource.ADMIN)
+    if due_on is not None:
+        enrolment.due_on = due_on
+        enrolment.save(update_fields=["due_on"])
+    return enrolment
+
+
 def _is_member(*, user: AbstractBaseUser, organisation: Organisation) -> bool:
     profile = getattr(user, "learner_profile", None)
     unit = profile.organisation if profile else None
