@@ -140,8 +140,8 @@ class EnrolRequestSerializer(serializers.Serializer):
 
 class CertificateLinksSerializer(serializers.Serializer):
     credential = serializers.URLField(help_text="The signed credential (application/vc), public.")
-    pdf = serializers.URLField(help_text="The certificate PDF, with the credential attached.")
-    badge = serializers.URLField(help_text="The Open Badges PNG with the credential baked in.")
+    pdf = serializers.URLField(help_text="The certificate PDF, with the credential attached (learner, staff).")
+    badge = serializers.URLField(help_text="The Open Badges PNG with the credential baked in (learner, staff).")
     verification_page = serializers.URLField(help_text="The page a QR code opens.")
     api = serializers.URLField(help_text="This certificate in the API (content-negotiated).")
 
@@ -184,13 +184,13 @@ class CertificateSerializer(serializers.ModelSerializer):
     @extend_schema_field(CertificateLinksSerializer)
     def get_links(self, certificate: Certificate) -> dict:
         request = self.context["request"]
-        pk = certificate.pk
+        api = request.build_absolute_uri(reverse("api-v1:certificate-detail", args=[certificate.pk]))
         return {
-            "credential": request.build_absolute_uri(reverse("certification:credential", args=[pk])),
-            "pdf": request.build_absolute_uri(reverse("certification:pdf", args=[pk])),
-            "badge": request.build_absolute_uri(reverse("certification:badge", args=[pk])),
-            "verification_page": request.build_absolute_uri(f"/v/{pk}"),
-            "api": request.build_absolute_uri(reverse("api-v1:certificate-detail", args=[pk])),
+            "credential": f"{api}?format=vc",
+            "pdf": f"{api}?format=pdf",
+            "badge": f"{api}?format=png",
+            "verification_page": request.build_absolute_uri(f"/v/{certificate.pk}"),
+            "api": api,
         }
 
 

@@ -174,6 +174,11 @@ class PDFRenderer(CredentialRenderer):
     format = "pdf"
 
 
+class BadgeRenderer(CredentialRenderer):
+    media_type = "image/png"
+    format = "png"
+
+
 class PageRenderer(CredentialRenderer):
     media_type = "text/html"
     format = "html"
@@ -185,16 +190,25 @@ class PageRenderer(CredentialRenderer):
         (200, "application/vc"): OpenApiTypes.BINARY,
         (200, "application/vc+ld+json"): OpenApiTypes.BINARY,
         (200, "application/pdf"): OpenApiTypes.BINARY,
+        (200, "image/png"): OpenApiTypes.BINARY,
         (200, "text/html"): OpenApiTypes.STR,
         406: None,
     }
 )
 class CertificateDetailView(APIView):
-    """A certificate by id, as the Accept header asks: JSON facts and links, the signed credential
-    (``application/vc``, the stored bytes), the PDF (the learner and staff only) or the verification page."""
+    """A certificate by id, as the Accept header (or ``?format=json|vc|pdf|png|html``) asks: JSON facts and
+    links, the signed credential (``application/vc``, the stored bytes), the PDF or the baked badge PNG
+    (the learner and staff only, as on the site) or the verification page."""
 
     permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer, CredentialRenderer, CredentialLdRenderer, PDFRenderer, PageRenderer]
+    renderer_classes = [
+        JSONRenderer,
+        CredentialRenderer,
+        CredentialLdRenderer,
+        PDFRenderer,
+        BadgeRenderer,
+        PageRenderer,
+    ]
 
     def handle_exception(self, exc):
         # Errors are JSON whatever was negotiated: a PDF renderer cannot say "not found".
@@ -208,10 +222,11 @@ class CertificateDetailView(APIView):
         wanted = request.accepted_renderer.format
         if wanted in ("vc", "vc-ld"):
             return HttpResponse(certificate.credential.encode("utf-8"), content_type=request.accepted_media_type)
-        if wanted == "pdf":
+        if wanted in ("pdf", "png"):
             if certificate.user_id != request.user.pk and not request.user.is_staff:
                 raise NotFound("No certificate with this id.")
-            return FileResponse(certificate.pdf.open("rb"), content_type="application/pdf")
+            document = certificate.pdf if wanted == "pdf" else certificate.badge
+            return FileResponse(document.open("rb"), content_type=request.accepted_media_type)
         if wanted == "html":
             return certification_views.verification_page(request._request, certificate_id=certificate.pk)
         return Response(CertificateSerializer(certificate, context={"request": request}).data)

@@ -116,6 +116,7 @@ def test_certificate_by_content_negotiation(people, certificate):
     as_json = client.get(url).json()
     assert as_json["credential_id"] == f"urn:uuid:{certificate.pk}"
     assert set(as_json["links"]) == {"credential", "pdf", "badge", "verification_page", "api"}
+    assert client.get(as_json["links"]["badge"]).getvalue().startswith(b"\x89PNG")
     signed = client.get(url, HTTP_ACCEPT="application/vc")
     assert signed["Content-Type"] == "application/vc"
     assert signed.content == certificate.credential.encode("utf-8")
