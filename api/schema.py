@@ -1,6 +1,13 @@
 """Schema generation limited to the API's own routes (the admin's internal API is not ours to publish)."""
 
+from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from drf_spectacular.generators import SchemaGenerator
+
+
+class OrganisationClientScheme(DjangoOAuthToolkitScheme):
+    """Organisations' systems: OAuth 2.0 client credentials, token at ``/api/v1/oauth/token/``."""
+
+    target_class = "api.authentication.OrganisationClientAuthentication"
 
 
 class ApiSchemaGenerator(SchemaGenerator):

@@ -2,6 +2,7 @@
 
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from oauth2_provider import views as oauth_views
 
 from . import views
 
@@ -24,6 +25,9 @@ v1_patterns = [
     path("courses/", views.CourseListView.as_view(), name="course-list"),
     path("courses/<id:pk>/", views.CourseDetailView.as_view(), name="course-detail"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    # OAuth 2.0 client credentials for organisations' systems (documented as the schema's oauth2 scheme).
+    path("oauth/token/", oauth_views.TokenView.as_view(), name="oauth-token"),
+    path("oauth/revoke/", oauth_views.RevokeTokenView.as_view(), name="oauth-revoke"),
     path("me/enrolments/", views.MyEnrolmentsView.as_view(), name="my-enrolments"),
     path("me/enrolments/<id:pk>/", views.MyEnrolmentDetailView.as_view(), name="my-enrolment"),
     path("me/certificates/", views.MyCertificatesView.as_view(), name="my-certificates"),

@@ -32,6 +32,7 @@ from lms.selectors import (
 )
 from lms.services import assign_course, enrol, enrol_member, record_statement
 
+from .authentication import ClientScopes
 from .serializers import (
     AssignmentRequestSerializer,
     AssignmentSerializer,
@@ -387,7 +388,7 @@ class ReissueView(APIView):
 class OrganisationsView(generics.ListAPIView):
     """The units I administer, and all their sub-units."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, ClientScopes]
     serializer_class = OrganisationSerializer
 
     def get_queryset(self):
@@ -395,9 +396,10 @@ class OrganisationsView(generics.ListAPIView):
 
 
 class AdministeredOrganisation:
-    """Views on one unit: another unit's id is a 404, as on the site's organisation pages."""
+    """Views on one unit: another unit's id is a 404, as on the site's organisation pages. An OAuth
+    client needs the ``read`` scope to read and ``enrol`` to change anything."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, ClientScopes]
 
     def organisation(self) -> Organisation:
         return get_object_or_404(administered_organisations(user=self.request.user), pk=self.kwargs["pk"])

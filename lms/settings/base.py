@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
+    "oauth2_provider",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django.contrib.admin",
@@ -186,6 +187,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.OrganisationClientAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -203,6 +205,12 @@ REST_FRAMEWORK = {
         "bulk": os.environ.get("API_THROTTLE_BULK", "30/minute"),
     },
 }
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.authentication.OrganisationClientScopes",
+    "SCOPES": {"read": "Read the organisation's records", "enrol": "Enrol members and assign courses"},
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("API_OAUTH_TOKEN_SECONDS", "3600")),
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Learning suite API",
     "DESCRIPTION": "Catalogue, progress, learning records and certificates.",
@@ -216,6 +224,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
+    "OAUTH2_SCOPES": {"read": "Read the organisation's records", "enrol": "Enrol members and assign courses"},
 }
 
 LOGGING = {
