@@ -11,7 +11,7 @@ from django.utils import timezone
 from courses.activities import ACTIVITY_BLOCK_TYPES
 from courses.models import CoursePage, LessonPage
 
-from .models import ActivityResult, Enrolment, EnrolmentStatus, LessonProgress, Organisation, Statement
+from .models import ActivityResult, Assignment, Enrolment, EnrolmentStatus, LessonProgress, Organisation, Statement
 
 
 def learner_enrolments(*, user: AbstractBaseUser) -> QuerySet[Enrolment]:
@@ -296,3 +296,14 @@ def learner_statements(
     if until is not None:
         statements = statements.filter(stored_at__lte=until)
     return statements
+
+
+def organisation_enrolments(*, organisation: Organisation) -> QuerySet[Enrolment]:
+    """The enrolments of a unit's members (and its sub-units'), for the organisation's own systems."""
+    return (
+        Enrolment.objects.filter(members_of(organisation=organisation)).select_related("user", "course").order_by("pk")
+    )
+
+
+def organisation_assignments(*, organisation: Organisation) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(organisation=organisation).select_related("course").order_by("due_on", "pk")

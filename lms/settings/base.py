@@ -156,6 +156,11 @@ WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Celery: tasks run eagerly in the web process unless a broker is configured.
+# xAPI statements can be forwarded to an external LRS (empty: not forwarded).
+XAPI_FORWARD_URL = os.environ.get("XAPI_FORWARD_URL", "")
+XAPI_FORWARD_USERNAME = os.environ.get("XAPI_FORWARD_USERNAME", "")
+XAPI_FORWARD_PASSWORD = os.environ.get("XAPI_FORWARD_PASSWORD", "")
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

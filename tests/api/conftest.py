@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from certification import keys
 from lms.services import make_organisation_admin
 from tests.factories import TrainerFactory, UserFactory
+from tests.lms.conftest import celery_worker_process  # noqa: F401 - a real worker for the forwarding test
 from tests.lms.factories import member, organisation
 
 

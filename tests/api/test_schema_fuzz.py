@@ -11,9 +11,12 @@ statement about someone else, a course already assigned), and those refusals are
 the schema documents.
 """
 
+import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
@@ -25,7 +28,18 @@ from tests.factories import LessonPageFactory, ModulePageFactory
 EXAMPLES_PER_OPERATION = 30
 
 
-def test_every_operation_honours_the_schema(tree, people):
+@pytest.fixture
+def connections_kept_open():
+    """Calling the WSGI application directly fires the request signals that close database connections
+    (Django's test client disconnects them): closing would end the test's transaction on PostgreSQL."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+def test_every_operation_honours_the_schema(tree, people, connections_kept_open):
     module = ModulePageFactory(parent=tree.course, title="Second module")
     LessonPageFactory(parent=module)
     enrolment = enrol(user=people.learner, course=tree.course)
