@@ -71,9 +71,7 @@ def organisation_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnrolmentUploadForm(request.POST or None, request.FILES or None)
     refusals = []
     if request.method == "POST" and form.is_valid():
-        result = import_enrolments(
-            organisation=organisation, raw=form.cleaned_data["file"].read(), enrolled_by=request.user
-        )
+        result = import_enrolments(organisation=organisation, raw=form.cleaned_data["file"].read())
         if result.ok:
             messages.success(request, _("%(count)d learners enrolled.") % {"count": result.enrolled})
             return redirect("lms_admin:organisation_report", pk=organisation.pk)

@@ -4,7 +4,7 @@ from django.middleware.locale import LocaleMiddleware
 
 UNLOCALISED_PREFIXES = (
     "/api/",
-    "/learning/",
+    "/learning/statements/",
     "/admin/",
     "/django-admin/",
     "/documents/",

@@ -38,3 +38,40 @@ def seed_demo_users(users: list[dict[str, Any]]) -> list[tuple[str, str, str, bo
                 user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
         created_rows.append((user.username, entry["password"], role, created))
     return created_rows
+
+
+@transaction.atomic
+def seed_demo_organisations(units: list[dict[str, Any]], parent=None) -> int:
+    """Build the demo organisation tree with its admins, members and assignments; once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import CoursePage
+
+    from .models import Assignment, Organisation
+    from .services import assign_course, make_organisation_admin, set_membership
+
+    User = get_user_model()
+    count = 0
+    for entry in units:
+        unit = Organisation.objects.filter(code=entry["code"]).first()
+        if unit is None:
+            fields = {"code": entry["code"], "name": entry["name"], "kind": entry["kind"]}
+            unit = parent.add_child(**fields) if parent else Organisation.add_root(**fields)
+        count += 1
+        for username in entry.get("admins", []):
+            make_organisation_admin(user=User.objects.get(username=username), organisation=unit)
+        for member in entry.get("members", []):
+            set_membership(
+                user=User.objects.get(username=member["username"]),
+                organisation=unit,
+                designation=member.get("designation", ""),
+            )
+        for assignment in entry.get("assignments", []):
+            course = CoursePage.objects.live().get(slug=assignment["course"], locale__language_code="en")
+            if not Assignment.objects.filter(organisation=unit, course=course).exists():
+                due_on = timezone.localdate() + timedelta(days=int(assignment["due_in_days"]))
+                assign_course(organisation=unit, course=course, due_on=due_on)
+        count += seed_demo_organisations(entry.get("units", []), parent=unit)
+    return count

@@ -27,16 +27,17 @@ from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_duration
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from courses.activities import ACTIVITY_BLOCK_TYPES, ActivityNotFound, activity_iri, resolve_activity, site_origin
+from courses.activities import ActivityNotFound, activity_iri, site_origin
 from courses.models import CoursePage, LessonPage, ScorePolicy
 
+from .course_structure import CourseStructure, course_structure, published_activity
 from .models import (
     ActivityResult,
     ActivityScore,
@@ -146,82 +147,74 @@ def enrol(
 # --- progress ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CourseStructure:
-    """What a course's completion rule counts: its published lessons, required ones, and activities."""
-
-    lesson_ids: frozenset[int]
-    required_lesson_ids: frozenset[int]
-    activities_by_lesson: dict[int, frozenset[str]]
-
-    @property
-    def activity_ids(self) -> frozenset[str]:
-        return frozenset().union(*self.activities_by_lesson.values()) if self.activities_by_lesson else frozenset()
-
-
-def course_structure(*, course_path: str) -> CourseStructure:
-    """One query over the course's published lessons; their stream data is read without rendering."""
-    rows = LessonPage.objects.live().public().filter(path__startswith=course_path).values_list("id", "required", "body")
-    lesson_ids, required, activities = set(), set(), {}
-    for lesson_id, is_required, body in rows:
-        lesson_ids.add(lesson_id)
-        if is_required:
-            required.add(lesson_id)
-        blocks = body.raw_data if hasattr(body, "raw_data") else body or []
-        activities[lesson_id] = frozenset(
-            block["id"] for block in blocks if block.get("type") in ACTIVITY_BLOCK_TYPES and block.get("id")
-        )
-    return CourseStructure(
-        lesson_ids=frozenset(lesson_ids),
-        required_lesson_ids=frozenset(required or lesson_ids),
-        activities_by_lesson=activities,
-    )
-
-
 def _course_path_of(lesson: Page) -> str:
     return lesson.path[: -2 * Page.steplen]
 
 
 def _refresh_progress(*, enrolment: Enrolment, course: CoursePage, structure: CourseStructure) -> None:
-    """Store percent, score and status from the records; queue the signal if this completes the course."""
-    required = structure.required_lesson_ids
-    completed = LessonProgress.objects.filter(
-        enrolment=enrolment, lesson_id__in=required, completed_at__isnull=False
-    ).count()
-    percent = 100 if not required else (100 * completed) // len(required)
+    """Store percent, score and status from the records; queue the signal if this completes the course.
 
+    Both numbers come from one query over the learner's own rows for this course's current lessons
+    and activities, so a lesson made optional or unpublished stops counting at once.
+    """
+    required = structure.required_lesson_ids
     activity_ids = structure.activity_ids
+    counts = (
+        Enrolment.objects.filter(pk=enrolment.pk)
+        .annotate(
+            lessons_done=Subquery(
+                LessonProgress.objects.filter(
+                    enrolment=OuterRef("pk"), lesson_id__in=required, completed_at__isnull=False
+                )
+                .order_by()
+                .values("enrolment")
+                .annotate(count=Count("pk"))
+                .values("count")
+            ),
+            score_total=Subquery(
+                ActivityScore.objects.filter(enrolment=OuterRef("pk"), block_id__in=activity_ids)
+                .order_by()
+                .values("enrolment")
+                .annotate(total=Sum("score_scaled"))
+                .values("total")
+            ),
+        )
+        .values("lessons_done", "score_total")
+        .get()
+    )
+    completed = counts["lessons_done"] or 0
+    percent = 100 if not required else (100 * completed) // len(required)
+    total = counts["score_total"]
     score = None
-    if activity_ids:
-        total = ActivityScore.objects.filter(enrolment=enrolment, block_id__in=activity_ids).aggregate(
-            total=Sum("score_scaled")
-        )["total"]
-        if total is not None:
-            score = (Decimal(total) / len(activity_ids)).quantize(Decimal("0.0001"))
+    if activity_ids and total is not None:
+        score = (Decimal(total) / len(activity_ids)).quantize(Decimal("0.0001"))
     passed = course.passing_score is None or (score is not None and score * 100 >= course.passing_score)
 
     now = timezone.now()
+    before = (enrolment.progress_percent, enrolment.score_scaled, enrolment.status, enrolment.last_lesson_id)
     enrolment.progress_percent = percent
     enrolment.score_scaled = score
-    enrolment.started_at = enrolment.started_at or now
     newly_completed = percent == 100 and passed and enrolment.completed_at is None
     if newly_completed:
         enrolment.status = EnrolmentStatus.COMPLETED
         enrolment.completed_at = now
     elif enrolment.status == EnrolmentStatus.ENROLLED:
         enrolment.status = EnrolmentStatus.IN_PROGRESS
-    enrolment.save(
-        update_fields=["progress_percent", "score_scaled", "started_at", "status", "completed_at", "last_lesson"]
-    )
+    after = (enrolment.progress_percent, enrolment.score_scaled, enrolment.status, enrolment.last_lesson_id)
+    if enrolment.started_at is None or before != after:
+        enrolment.started_at = enrolment.started_at or now
+        enrolment.save(
+            update_fields=["progress_percent", "score_scaled", "started_at", "status", "completed_at", "last_lesson"]
+        )
     if newly_completed:
         transaction.on_commit(lambda: course_completed.send(sender=Enrolment, enrolment=enrolment))
 
 
-def _locked_enrolment(*, user: AbstractBaseUser, lesson: Page) -> Enrolment:
+def _locked_enrolment(*, user: AbstractBaseUser, course_path: str) -> Enrolment:
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("course")
-        .filter(user=user, course__path=_course_path_of(lesson))
+        .filter(user=user, course__path=course_path)
         .first()
     )
     if enrolment is None:
@@ -262,8 +255,10 @@ def complete_lesson(*, user: AbstractBaseUser, lesson: LessonPage) -> Enrolment:
     if not lesson.live:
         raise UnknownActivity(_("This lesson is not published."), code="lesson_not_published")
     with transaction.atomic():
-        enrolment = _locked_enrolment(user=user, lesson=lesson)
+        enrolment = _locked_enrolment(user=user, course_path=_course_path_of(lesson))
         structure = course_structure(course_path=enrolment.course.path)
+        if structure is None or lesson.pk not in structure.lesson_ids:
+            raise UnknownActivity(_("This lesson is not published."), code="lesson_not_published")
         if structure.activities_by_lesson.get(lesson.pk):
             raise LearningError(_("Answer the questions of this lesson to complete it."), code="lesson_has_activities")
         progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
@@ -337,22 +332,22 @@ def record_activity_result(
         raise InvalidStatement(_("Each result needs an event id of at most 100 characters."), code="invalid_event_id")
     raw, maximum, scaled = _scaled_from(score_raw=score_raw, score_max=score_max, score_scaled=score_scaled)
     try:
-        activity = resolve_activity(activity_iri)
+        activity = published_activity(activity_iri)
     except ActivityNotFound:
         raise UnknownActivity(
             _("No published lesson has this activity."), code="unknown_activity", field="activity_iri"
         ) from None
 
     with transaction.atomic():
-        enrolment = _locked_enrolment(user=user, lesson=activity.lesson)
+        enrolment = _locked_enrolment(user=user, course_path=activity.course_path)
         existing = ActivityResult.objects.filter(enrolment=enrolment, event_id=event_id).first()
         if existing is not None:
             return existing
         result = ActivityResult.objects.create(
             enrolment=enrolment,
-            lesson=activity.lesson,
+            lesson_id=activity.lesson_id,
             block_id=activity.block_id,
-            activity_iri=activity.iri,
+            activity_iri=activity_iri,
             event_id=event_id,
             score_raw=raw,
             score_max=maximum,
@@ -362,12 +357,19 @@ def record_activity_result(
             duration=duration,
         )
         counted = max(scaled, Decimal(0)) if scaled is not None else None
-        score, created = ActivityScore.objects.get_or_create(
-            enrolment=enrolment,
-            block_id=activity.block_id,
-            defaults={"lesson": activity.lesson, "score_scaled": counted, "success": success, "attempts": 1},
+        score = (
+            ActivityScore.objects.select_for_update().filter(enrolment=enrolment, block_id=activity.block_id).first()
         )
-        if not created:
+        if score is None:
+            ActivityScore.objects.create(
+                enrolment=enrolment,
+                lesson_id=activity.lesson_id,
+                block_id=activity.block_id,
+                score_scaled=counted,
+                success=success,
+                attempts=1,
+            )
+        else:
             keep_best = enrolment.course.score_policy == ScorePolicy.BEST
             if counted is not None and (not keep_best or score.score_scaled is None or counted > score.score_scaled):
                 score.score_scaled = counted
@@ -375,20 +377,25 @@ def record_activity_result(
             score.attempts += 1
             score.save(update_fields=["score_scaled", "success", "attempts", "updated_at"])
 
-        structure = course_structure(course_path=enrolment.course.path)
-        _complete_lesson_if_answered(enrolment=enrolment, lesson=activity.lesson, structure=structure)
-        enrolment.last_lesson = activity.lesson
+        structure = course_structure(course_path=activity.course_path)
+        _complete_lesson_if_answered(enrolment=enrolment, lesson_id=activity.lesson_id, structure=structure)
+        enrolment.last_lesson_id = activity.lesson_id
         _refresh_progress(enrolment=enrolment, course=enrolment.course, structure=structure)
     return result
 
 
-def _complete_lesson_if_answered(*, enrolment: Enrolment, lesson: LessonPage, structure: CourseStructure) -> None:
+def _complete_lesson_if_answered(*, enrolment: Enrolment, lesson_id: int, structure: CourseStructure) -> None:
     """A lesson with activities is complete once each of its activities has been attempted."""
-    activities = structure.activities_by_lesson.get(lesson.pk, frozenset())
+    progress = LessonProgress.objects.filter(enrolment=enrolment, lesson_id=lesson_id).first()
+    if progress is not None and progress.completed_at is not None:
+        return
+    activities = structure.activities_by_lesson.get(lesson_id, frozenset())
     answered = ActivityScore.objects.filter(enrolment=enrolment, block_id__in=activities).count()
-    progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
-    if progress.completed_at is None and answered >= len(activities):
-        progress.completed_at = timezone.now()
+    done_at = timezone.now() if answered >= len(activities) else None
+    if progress is None:
+        LessonProgress.objects.create(enrolment=enrolment, lesson_id=lesson_id, completed_at=done_at)
+    elif done_at is not None:
+        progress.completed_at = done_at
         progress.save(update_fields=["completed_at", "last_visited_at"])
 
 
@@ -536,7 +543,7 @@ def record_statement(*, user: AbstractBaseUser, statement: dict[str, Any]) -> tu
     result = _parse_result(statement.get("result"))
     iri = _activity_iri(target["id"])
     try:
-        activity = resolve_activity(iri)
+        activity = published_activity(iri)
     except ActivityNotFound:
         raise UnknownActivity(
             _("No published lesson has this activity."), code="unknown_activity", field="object.id"
@@ -548,7 +555,7 @@ def record_statement(*, user: AbstractBaseUser, statement: dict[str, Any]) -> tu
             if existing.user_id != user.pk:
                 raise StatementConflict(_("Another statement already has this id."), code="id_conflict", field="id")
             return existing, False
-        if enrolment_for_lesson(user=user, lesson=activity.lesson) is None:
+        if not Enrolment.objects.filter(user=user, course_id=activity.course_id).exists():
             raise NotEnrolled(
                 _("Enrol in this course first: your progress is only recorded in courses you are enrolled in."),
                 code="not_enrolled",
@@ -700,19 +707,41 @@ ORGANISATION_ADMINS = "Organisation admins"
 @transaction.atomic
 def make_organisation_admin(*, user: AbstractBaseUser, organisation: Organisation) -> None:
     """Let a user administer a unit and its sub-units, with access to the Wagtail admin's reports."""
+    organisation.admins.add(user)  # grant_admin_access follows through the m2m_changed receiver
+
+
+def grant_admin_access(*, users) -> None:
+    """Organisation admins reach their reports through the Wagtail admin, so they need to sign in there."""
     group, _created = Group.objects.get_or_create(name=ORGANISATION_ADMINS)
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
-    user.groups.add(group)
-    organisation.admins.add(user)
+    group.user_set.add(*users)
 
 
+@transaction.atomic
 def set_membership(
     *, user: AbstractBaseUser, organisation: Organisation | None, designation: str | None = None
 ) -> LearnerProfile:
+    """Make a learner a member of a unit; the unit's (and its parents') assignments apply to them too."""
     defaults: dict[str, Any] = {"organisation": organisation, "kind": LearnerKind.CIVIL_SERVANT}
     if designation is not None:
         defaults["designation"] = designation
     profile, _created = LearnerProfile.objects.update_or_create(user=user, defaults=defaults)
+    if organisation is not None:
+        ancestors = [
+            organisation.path[:end]
+            for end in range(Organisation.steplen, len(organisation.path) + 1, Organisation.steplen)
+        ]
+        enrolled = set(Enrolment.objects.filter(user=user).values_list("course_id", flat=True))
+        for assignment in Assignment.objects.filter(organisation__path__in=ancestors).order_by("due_on"):
+            if assignment.course_id not in enrolled:
+                Enrolment.objects.create(
+                    user=user,
+                    course_id=assignment.course_id,
+                    source=EnrolmentSource.ASSIGNMENT,
+                    assignment=assignment,
+                    due_on=assignment.due_on,
+                )
+                enrolled.add(assignment.course_id)
     return profile
 
 
@@ -777,9 +806,7 @@ CSV_COLUMNS = {"email", "course"}
 MAX_CSV_ROWS = 20_000
 
 
-def import_enrolments(
-    *, organisation: Organisation, raw: bytes, enrolled_by: AbstractBaseUser | None = None
-) -> EnrolmentImport:
+def import_enrolments(*, organisation: Organisation, raw: bytes) -> EnrolmentImport:
     """Enrol members of a unit from a CSV (email, course, optional due_date): every row or none.
 
     Each row is checked (known member email, published course by id or slug, ISO date not in the past,

@@ -168,6 +168,12 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Learner reminders (lms.tasks): each runs daily; a notice goes out at most once per enrolment and kind.
+CELERY_BEAT_SCHEDULE = {
+    "lms-due-reminders": {"task": "lms.tasks.send_due_reminders", "schedule": 24 * 60 * 60},
+    "lms-overdue-notices": {"task": "lms.tasks.send_overdue_notices", "schedule": 24 * 60 * 60},
+}
+LMS_REMINDER_DAYS = int(os.environ.get("LMS_REMINDER_DAYS", "7"))
 
 CACHES = {
     "default": {

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from lms.models import Assignment, Enrolment, EnrolmentStatus, OrganisationKind
-from lms.services import EnrolmentRefused, assign_course, import_enrolments, make_organisation_admin
+from lms.services import EnrolmentRefused, assign_course, import_enrolments, make_organisation_admin, set_membership
 from tests.factories import CoursePageFactory, TrainerFactory, UserFactory
 
 from .factories import member, organisation
@@ -260,3 +260,44 @@ def test_trainer_sees_results_only_for_courses_they_own(tree, units):
     assert client.get(reverse("lms_admin:course_export", args=[tree.course.pk, "csv"])).status_code == 404
     index = client.get(reverse("lms_admin:course_index")).content.decode()
     assert owned.title in index and tree.course.title not in index
+
+
+def test_a_new_member_gets_the_assignments_of_the_unit_and_its_parents(tree, units):
+    due = timezone.localdate() + timedelta(days=14)
+    assign_course(organisation=units["division"], course=tree.course, due_on=due)
+    newcomer = UserFactory()
+    set_membership(user=newcomer, organisation=units["department"], designation="Programmer")
+    enrolment = Enrolment.objects.get(user=newcomer)
+    assert enrolment.due_on == due and enrolment.assignment.organisation == units["division"]
+    set_membership(user=newcomer, organisation=units["department"])  # again: still one enrolment
+    assert Enrolment.objects.filter(user=newcomer).count() == 1
+    outsider = UserFactory()
+    set_membership(user=outsider, organisation=units["elsewhere"])
+    assert not Enrolment.objects.filter(user=outsider).exists()
+
+
+def test_trainer_report_shows_the_funnel_and_the_most_missed_question(tree):
+    from lms.services import record_activity_result
+
+    from .conftest import check_iri
+
+    trainer = TrainerFactory()
+    tree.course.owner = trainer
+    tree.course.save(update_fields=["owner"])
+    for index in range(3):
+        user = UserFactory()
+        Enrolment.objects.create(user=user, course=tree.course)
+        record_activity_result(
+            user=user, activity_iri=check_iri(tree.lessons[0]), event_id=f"a{index}", score_scaled=1, success=True
+        )
+        if index == 0:
+            record_activity_result(
+                user=user, activity_iri=check_iri(tree.lessons[1]), event_id="b", score_scaled=0, success=False
+            )
+    response = admin_client(trainer).get(reverse("lms_admin:course_report", args=[tree.course.pk]))
+    funnel = response.context["funnel"]
+    assert [(row["visited"], row["completed"]) for row in funnel] == [(3, 3), (1, 1), (0, 0)]
+    questions = response.context["questions"]
+    assert questions[0]["lesson"] == tree.lessons[1].title and questions[0]["right_percent"] == 0
+    assert questions[1]["right_percent"] == 100 and questions[1]["learners"] == 3
+    assert questions[2]["attempts"] == 0

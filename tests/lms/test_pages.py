@@ -245,3 +245,22 @@ def test_erasure_removes_personal_data_and_keeps_counts(tree, learner, enrolment
     assert Statement.objects.count() == 0
     assert Enrolment.objects.filter(course=tree.course).count() == 1  # counts survive
     assert client.get(reverse("learner:dashboard")).status_code == 302
+
+
+def test_anonymous_and_learners_see_published_content_only(tree, learner, enrolment):
+    draft = LessonPageFactory(parent=tree.module, live=False)
+    assert Client().get(draft.get_url() or f"{tree.module.get_url()}{draft.slug}/").status_code == 404
+    client = Client()
+    client.force_login(learner)
+    assert client.get(f"{tree.module.get_url()}{draft.slug}/").status_code == 404
+    assert client.post(reverse("learner:complete_lesson", args=[draft.pk])).status_code == 404
+    assert not LessonProgress.objects.filter(lesson_id=draft.pk).exists()
+
+
+def test_progress_tags_render_outside_a_request(tree):
+    from django.template import Context, Template
+
+    rendered = Template("{% load learner_progress %}{% course_progress course %}{% lesson_progress lesson %}").render(
+        Context({"course": tree.course, "lesson": tree.lessons[0]})
+    )
+    assert "Enrol in this course" in rendered

@@ -205,3 +205,19 @@ def test_one_learner_cannot_record_for_another(tree, learner, enrolment):
     with pytest.raises(NotEnrolled):
         answer(other, tree.lessons[0], scaled=1)
     assert ActivityResult.objects.count() == 0
+
+
+def test_unpublishing_a_lesson_after_results_were_recorded_refuses_new_ones(tree, learner, enrolment):
+    answer(learner, tree.lessons[0], scaled=1)  # the course structure is now cached
+    tree.lessons[0].unpublish()
+    with pytest.raises(UnknownActivity):
+        answer(learner, tree.lessons[0], scaled=1)
+    answer(learner, tree.lessons[1], scaled=1)
+    enrolment.refresh_from_db()
+    assert enrolment.progress_percent == 50  # one of the two lessons still published
+
+
+def test_recording_costs_a_fixed_number_of_queries(tree, learner, enrolment, django_assert_max_num_queries):
+    answer(learner, tree.lessons[0], scaled=1)
+    with django_assert_max_num_queries(9):
+        answer(learner, tree.lessons[0], scaled=0)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from courses.seeding import SeedError, ensure_locales, read_yaml, seed_courses, seed_site
-from lms.seeding import seed_demo_users
+from lms.seeding import seed_demo_organisations, seed_demo_users
 
 DEFAULT_FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
@@ -28,6 +28,8 @@ class Command(BaseCommand):
                 catalogues = seed_site(read_yaml(fixtures / "site.yaml"), locales=locales)
                 courses = seed_courses(fixtures / "courses", catalogues=catalogues)
                 users = seed_demo_users(read_yaml(fixtures / "users.yaml", expect=list))
+                if (fixtures / "organisations.yaml").exists():
+                    seed_demo_organisations(read_yaml(fixtures / "organisations.yaml", expect=list))
         except (SeedError, KeyError, ValueError) as exc:
             raise CommandError(f"Demo content not loaded, nothing changed: {exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"Demo site ready: {len(courses)} courses, in English and Bengali."))
