@@ -142,6 +142,15 @@ def key_ring() -> KeyRing:
     return _cache[stamp]
 
 
+def signing_configured() -> bool:
+    """Whether key_ring() can sign: a key in the environment, a key file, or leave to create one."""
+    return bool(
+        os.environ.get("CERTIFICATION_SIGNING_KEY", "").strip()
+        or Path(settings.CERTIFICATION_KEY_FILE).exists()
+        or settings.CERTIFICATION_CREATE_KEY_FILE
+    )
+
+
 def site_did() -> str:
     """``did:web`` of the site's domain (a port is percent-encoded, as did:web requires)."""
     host = urlsplit(settings.WAGTAILADMIN_BASE_URL).netloc

@@ -11,4 +11,6 @@ from .tasks import issue_certificate_task
 
 @receiver(course_completed, sender=Enrolment, dispatch_uid="certification.queue_certificate")
 def queue_certificate(sender, enrolment: Enrolment, **kwargs) -> None:
-    transaction.on_commit(lambda: issue_certificate_task.delay(enrolment.pk))
+    # robust: when the task runs eagerly and fails (say, no signing key yet), the learner's request
+    # that completed the course still succeeds; the error is logged, and issuing again later is safe.
+    transaction.on_commit(lambda: issue_certificate_task.delay(enrolment.pk), robust=True)

@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -78,10 +79,16 @@ def qr_text(verify_url: str, credential: bytes) -> str:
     payload = base64.urlsafe_b64encode(zlib.compress(credential, 9)).rstrip(b"=").decode("ascii")
     candidate = f"{verify_url}#vc={payload}"
     try:
-        code = segno.make_qr(candidate, error="l", boost_error=False)
+        code = qr_code(candidate)
     except segno.DataOverflowError:
         return verify_url
     return candidate if code.version <= QR_MAX_VERSION else verify_url
+
+
+@lru_cache(maxsize=16)
+def qr_code(text: str) -> segno.QRCode:
+    """Encoding a version-27 code is the slowest step of issuing; sizing and drawing share one encoding."""
+    return segno.make_qr(text, error="l", boost_error=False)
 
 
 def credential_from_qr_text(text: str) -> bytes | None:
@@ -93,7 +100,7 @@ def credential_from_qr_text(text: str) -> bytes | None:
 
 def qr_data_uri(text: str) -> str:
     buffer = io.BytesIO()
-    segno.make_qr(text, error="l", boost_error=False).save(buffer, kind="png", scale=4, border=2)
+    qr_code(text).save(buffer, kind="png", scale=4, border=2)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -41,12 +41,7 @@ def _public_json(body: bytes | str | dict[str, Any], *, status: int = 200, conte
     return response
 
 
-def _error(message: str, *, status: int, request: HttpRequest | None = None) -> HttpResponse:
-    if request is not None and status == 404:
-        # LocaleMiddleware turns a 404 outside i18n_patterns into a redirect to /<lang>/... whenever
-        # that path resolves, and Wagtail's catch-all resolves every path. A verifier must get the
-        # 404 itself, so this response is judged against this app's urlconf, which has no prefixes.
-        request.urlconf = "certification.urls"
+def _error(message: str, *, status: int) -> HttpResponse:
     return _public_json({"error": message}, status=status)
 
 
@@ -59,7 +54,7 @@ def site_did_document(request: HttpRequest) -> HttpResponse:
 def issuer_did_document(request: HttpRequest, slug: str) -> HttpResponse:
     profile = IssuerProfile.objects.filter(slug=slug, is_default=False).first()
     if profile is None:
-        return _error(_("No issuer %(slug)s on this site.") % {"slug": slug}, status=404, request=request)
+        return _error(_("No issuer %(slug)s on this site.") % {"slug": slug}, status=404)
     return _public_json(did_document(profile), content_type="application/did+json")
 
 
@@ -67,7 +62,7 @@ def issuer_did_document(request: HttpRequest, slug: str) -> HttpResponse:
 def status_list(request: HttpRequest, pk: int) -> HttpResponse:
     found = StatusList.objects.select_related("issuer").filter(pk=pk).first()
     if found is None:
-        return _error(_("No status list %(pk)s.") % {"pk": pk}, status=404, request=request)
+        return _error(_("No status list %(pk)s.") % {"pk": pk}, status=404)
     return _public_json(signed_status_list(status_list=found), content_type="application/vc+ld+json")
 
 
@@ -75,7 +70,7 @@ def status_list(request: HttpRequest, pk: int) -> HttpResponse:
 def status_entry(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     found = StatusList.objects.filter(pk=pk).only("bits", "size").first()
     if found is None:
-        return _error(_("No status list %(pk)s.") % {"pk": pk}, status=404, request=request)
+        return _error(_("No status list %(pk)s.") % {"pk": pk}, status=404)
     try:
         revoked = bit_is_set(bytes(found.bits), index)
     except StatusIndexError as exc:
@@ -87,7 +82,7 @@ def status_entry(request: HttpRequest, pk: int, index: int) -> HttpResponse:
 def course_achievement(request: HttpRequest, pk: int) -> HttpResponse:
     course = CoursePage.objects.live().public().filter(pk=pk).first()
     if course is None:
-        return _error(_("No such achievement."), status=404, request=request)
+        return _error(_("No such achievement."), status=404)
     return _public_json(achievement(course, site=site_url()), content_type=JSON_LD)
 
 
@@ -96,7 +91,7 @@ def credential_json(request: HttpRequest, certificate_id: uuid.UUID) -> HttpResp
     """The credential exactly as signed: these bytes were stored at issue and are never re-serialised."""
     certificate = certificate_by_id(certificate_id)
     if certificate is None:
-        return _error(_("No certificate with this id."), status=404, request=request)
+        return _error(_("No certificate with this id."), status=404)
     response = _public_json(certificate.credential.encode("utf-8"), content_type="application/vc+ld+json")
     response["Content-Disposition"] = f'attachment; filename="credential-{certificate.pk}.json"'
     return response

@@ -11,6 +11,8 @@ UNLOCALISED_PREFIXES = (
     "/.well-known/",
     "/static/",
     "/media/",
+    "/certificates/",
+    "/issuers/",
 )
 
 

@@ -131,3 +131,17 @@ def test_a_real_worker_issues_the_certificate(celery_worker_process, tmp_path):
     assert certificate is not None, (tmp_path / "worker.log").read_text()
     assert Certificate.objects.filter(enrolment=enrolment).count() == 1
     assert certificate.pdf.read().startswith(b"%PDF")
+
+
+def test_completion_still_succeeds_when_issuing_fails_and_can_be_issued_later(
+    tree, officer, eager, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.CERTIFICATION_CREATE_KEY_FILE = False  # no key configured yet
+    course, lessons = text_only_course(tree.catalogue)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = complete_course(officer, course, lessons)
+    assert enrolment.completed_at is not None and not Certificate.objects.exists()
+    assert "No certificate signing key" in caplog.text
+    settings.CERTIFICATION_CREATE_KEY_FILE = True
+    assert issue_certificate_task.delay(enrolment.pk).get()
+    assert Certificate.objects.filter(enrolment=enrolment).count() == 1

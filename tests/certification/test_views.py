@@ -184,3 +184,19 @@ def test_served_documents_satisfy_digitalbazaar(client, certificate):
     ).json()
     [result] = run_digitalbazaar([credential], documents)
     assert result["verified"] and result["revoked"] is True
+
+
+def test_each_issuer_profile_publishes_its_own_did_document(client, accredited_course, officer, issue):
+    from certification.models import IssuerProfile
+
+    IssuerProfile.objects.create(
+        name="BPATC",
+        slug="bpatc",
+        url="https://bpatc.example.gov.bd/",
+        accrediting_body=accredited_course.accrediting_body,
+    )
+    certificate = issue(officer, accredited_course)
+    document = client.get("/issuers/bpatc/did.json").json()
+    assert document["id"] == "did:web:learning.example.gov.bd:issuers:bpatc"
+    assert certificate.verification_method in document["assertionMethod"]
+    assert all(method["controller"] == document["id"] for method in document["verificationMethod"])

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from certification.seeding import seed_demo_certificates
 from courses.seeding import SeedError, ensure_locales, read_yaml, seed_courses, seed_site
 from lms.seeding import seed_demo_organisations, seed_demo_users
 
@@ -32,7 +33,12 @@ class Command(BaseCommand):
                     seed_demo_organisations(read_yaml(fixtures / "organisations.yaml", expect=list))
         except (SeedError, KeyError, ValueError) as exc:
             raise CommandError(f"Demo content not loaded, nothing changed: {exc}") from exc
+        certificates = seed_demo_certificates()
         self.stdout.write(self.style.SUCCESS(f"Demo site ready: {len(courses)} courses, in English and Bengali."))
+        for certificate in certificates:
+            self.stdout.write(f"  certificate for {certificate.recipient_name}: /v/{certificate.pk}")
+        if not certificates:
+            self.stdout.write("  no demo certificates: no signing key (python manage.py generate_signing_key)")
         self.stdout.write("Demo accounts (development only; see the README):")
         for username, password, role, _created in users:
             self.stdout.write(f"  {role:<14} {username:<10} {password}")
