@@ -40,7 +40,9 @@ def serve_lrs():
 
 
 @pytest.fixture
-def lrs(settings):
+def lrs(settings, monkeypatch):
+    """The LRS, with tasks run eagerly in this process even when CI configures a broker."""
+    monkeypatch.setitem(forward_statement_task.app.conf, "task_always_eager", True)
     server = serve_lrs()
     settings.XAPI_FORWARD_URL = f"http://127.0.0.1:{server.server_port}/xapi/"
     settings.XAPI_FORWARD_USERNAME, settings.XAPI_FORWARD_PASSWORD = "platform", "s3cret"
