@@ -221,6 +221,16 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "api.authentication.OrganisationClientScopes",
     "SCOPES": {"read": "Read the organisation's records", "enrol": "Enrol members and assign courses"},
     "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("API_OAUTH_TOKEN_SECONDS", "3600")),
+    # Only client credentials are used; the OAuth 2.0 Security BCP (RFC 9700) behaviour throughout.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Learning suite API",
