@@ -8,12 +8,15 @@ import uuid
 import pytest
 import requests
 
+from certification.tasks import issue_certificate_task
 from courses.activities import site_origin
 from tests.lms.conftest import check_iri
 
 
 @pytest.fixture
-def api(live_server, page_tree_root, settings):
+def api(live_server, page_tree_root, settings, monkeypatch):
+    """The live server's API; the certificate task runs in the server (eagerly) even when CI has a broker."""
+    monkeypatch.setitem(issue_certificate_task.app.conf, "task_always_eager", True)
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     return f"{live_server.url}/api/v1"
 
