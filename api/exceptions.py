@@ -12,6 +12,10 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from certification.services import CertificateStateError
+from certification.verification import VerificationInputError
+from lms.services import LearningError
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,8 +32,22 @@ def _flatten(detail, field: str | None = None):
         yield field, getattr(detail, "code", "invalid"), str(detail)
 
 
+class ServiceRefusal(exceptions.APIException):
+    """A refusal from a service (lms or certification), with the status, code and field it chose."""
+
+    def __init__(self, *, status_code: int, code: str, message: str, field: str | None = None):
+        self.status_code = status_code
+        super().__init__(detail={field: [exceptions.ErrorDetail(message, code)]} if field else message, code=code)
+
+
 def api_exception_handler(exc, context):
-    if isinstance(exc, Http404):
+    if isinstance(exc, LearningError):
+        exc = ServiceRefusal(status_code=exc.status, code=exc.code, message=exc.message, field=exc.field)
+    elif isinstance(exc, CertificateStateError):
+        exc = ServiceRefusal(status_code=409, code="certificate_state", message=str(exc))
+    elif isinstance(exc, VerificationInputError):
+        exc = ServiceRefusal(status_code=exc.status, code="invalid_credential", message=str(exc), field="credential")
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -1,6 +1,13 @@
 """Schema generation limited to the API's own routes (the admin's internal API is not ours to publish)."""
 
+from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from drf_spectacular.generators import SchemaGenerator
+
+
+class OrganisationClientScheme(DjangoOAuthToolkitScheme):
+    """Organisations' systems: OAuth 2.0 client credentials, token at ``/api/v1/oauth/token/``."""
+
+    target_class = "api.authentication.OrganisationClientAuthentication"
 
 
 class ApiSchemaGenerator(SchemaGenerator):
@@ -35,6 +42,9 @@ ERROR_DESCRIPTIONS = {
     "401": "Authentication is required.",
     "403": "The authenticated client may not do this.",
     "404": "No such object, or not one this client may see.",
+    "406": "None of the media types in the Accept header is offered.",
+    "409": "The request conflicts with the current state (already enrolled, already revoked, id taken…).",
+    "422": "The credential is well formed but cannot be verified here (another issuer's).",
     "429": "Too many requests; retry after the number of seconds in the Retry-After header.",
 }
 
@@ -51,4 +61,10 @@ def document_error_responses(result, generator, request, public):
                 codes |= {"401", "403"}
             for code in sorted(codes):
                 operation["responses"].setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": reference})
+            for code, response in operation["responses"].items():
+                # Errors a view declares itself (``409: None``) get the same body and description.
+                if code.startswith("4") and not response.get("content"):
+                    response["content"] = reference
+                    if code in ERROR_DESCRIPTIONS and response.get("description") in ("", "No response body"):
+                        response["description"] = ERROR_DESCRIPTIONS[code]
     return result

@@ -1,7 +1,10 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from certification.models import Certificate
 from courses.models import Audience, CoursePage, Language, LessonPage, ModulePage
+from lms.models import Assignment, Enrolment, Organisation
 
 
 class CourseFiltersSerializer(serializers.Serializer):
@@ -79,3 +82,280 @@ class CourseDetailSerializer(CourseSummarySerializer):
 
     class Meta(CourseSummarySerializer.Meta):
         fields = CourseSummarySerializer.Meta.fields + ["prerequisites", "passing_score", "modules"]
+
+
+# --- me: enrolments, progress, certificates ----------------------------------------------------
+
+
+class CourseReferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CoursePage
+        fields = ["id", "title", "slug"]
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    course = CourseReferenceSerializer(read_only=True)
+    score_scaled = serializers.DecimalField(max_digits=5, decimal_places=4, read_only=True, allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    last_lesson = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "course",
+            "status",
+            "source",
+            "progress_percent",
+            "score_scaled",
+            "due_on",
+            "is_overdue",
+            "enrolled_at",
+            "started_at",
+            "completed_at",
+            "last_lesson",
+        ]
+        read_only_fields = fields
+
+
+class LessonProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    visited_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class EnrolmentDetailSerializer(EnrolmentSerializer):
+    lessons = LessonProgressSerializer(many=True, read_only=True)
+
+    class Meta(EnrolmentSerializer.Meta):
+        fields = EnrolmentSerializer.Meta.fields + ["lessons"]
+        read_only_fields = fields
+
+
+class EnrolRequestSerializer(serializers.Serializer):
+    course = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Id of a published course.")
+
+
+class CertificateLinksSerializer(serializers.Serializer):
+    credential = serializers.URLField(help_text="The signed credential (application/vc), public.")
+    pdf = serializers.URLField(help_text="The certificate PDF, with the credential attached (learner, staff).")
+    badge = serializers.URLField(help_text="The Open Badges PNG with the credential baked in (learner, staff).")
+    verification_page = serializers.URLField(help_text="The page a QR code opens.")
+    api = serializers.URLField(help_text="This certificate in the API (content-negotiated).")
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    credential_id = serializers.CharField(read_only=True)
+    course = serializers.IntegerField(source="course_id", read_only=True)
+    is_revoked = serializers.BooleanField(read_only=True)
+    replaced_by = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "credential_id",
+            "course",
+            "course_title",
+            "recipient_name",
+            "credit_hours",
+            "accrediting_body_name",
+            "language",
+            "score",
+            "completed_at",
+            "issued_at",
+            "valid_until",
+            "generation",
+            "is_revoked",
+            "revoked_at",
+            "replaced_by",
+            "links",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_replaced_by(self, certificate: Certificate) -> str | None:
+        replacement = getattr(certificate, "replaced_by", None)
+        return str(replacement.pk) if replacement else None
+
+    @extend_schema_field(CertificateLinksSerializer)
+    def get_links(self, certificate: Certificate) -> dict:
+        request = self.context["request"]
+        api = request.build_absolute_uri(reverse("api-v1:certificate-detail", args=[certificate.pk]))
+        return {
+            "credential": f"{api}?format=vc",
+            "pdf": f"{api}?format=pdf",
+            "badge": f"{api}?format=png",
+            "verification_page": request.build_absolute_uri(f"/v/{certificate.pk}"),
+            "api": api,
+        }
+
+
+# --- certificates: verification and staff actions ----------------------------------------------
+
+
+class VerifyRequestSerializer(serializers.Serializer):
+    credential = serializers.JSONField(help_text="The signed credential, as JSON (an object).")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    email = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+    def validate_credential(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("The credential must be a JSON object.", code="invalid_credential")
+        return value
+
+
+MAX_CREDENTIALS_PER_REQUEST = 100
+
+
+class BulkVerifyRequestSerializer(serializers.Serializer):
+    credentials = VerifyRequestSerializer(many=True, allow_empty=False, max_length=MAX_CREDENTIALS_PER_REQUEST)
+
+
+class CheckSerializer(serializers.Serializer):
+    passed = serializers.BooleanField(allow_null=True, help_text="null: not checked (e.g. no name to compare).")
+    detail = serializers.CharField()
+
+
+class ChecksSerializer(serializers.Serializer):
+    signature = CheckSerializer()
+    issuer = CheckSerializer()
+    validity = CheckSerializer()
+    status = CheckSerializer()
+    subject = CheckSerializer()
+
+
+class VerificationResultSerializer(serializers.Serializer):
+    credential_id = serializers.CharField()
+    genuine = serializers.BooleanField()
+    revoked = serializers.BooleanField()
+    expired = serializers.BooleanField()
+    valid = serializers.BooleanField()
+    checks = ChecksSerializer()
+
+
+class BulkVerificationItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Position of the credential in the request.")
+    result = VerificationResultSerializer(allow_null=True)
+    error = serializers.DictField(allow_null=True, help_text="Why this one could not be verified: code and message.")
+
+
+class BulkVerificationSerializer(serializers.Serializer):
+    results = BulkVerificationItemSerializer(many=True)
+
+
+class RevokeRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class ReissueRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+    recipient_name = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    parent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "code", "parent"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_parent(self, organisation: Organisation) -> int | None:
+        parent = organisation.get_parent()
+        return parent.pk if parent else None
+
+
+class ReportRowSerializer(serializers.Serializer):
+    label = serializers.CharField(allow_null=True)
+    enrolled = serializers.IntegerField()
+    not_started = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    completed_percent = serializers.IntegerField()
+
+
+class CourseReportRowSerializer(ReportRowSerializer):
+    course = serializers.IntegerField(source="course_id")
+
+
+class UnitReportRowSerializer(ReportRowSerializer):
+    unit = serializers.IntegerField(source="user__learner_profile__organisation_id", allow_null=True)
+
+
+class OrganisationReportSerializer(serializers.Serializer):
+    organisation = OrganisationSerializer()
+    by_course = CourseReportRowSerializer(many=True)
+    by_unit = UnitReportRowSerializer(many=True)
+
+
+class MemberEnrolmentRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField(help_text="The member's email, as in the CSV import.")
+    course = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class MemberEnrolmentSerializer(EnrolmentSerializer):
+    user = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta(EnrolmentSerializer.Meta):
+        fields = ["user"] + EnrolmentSerializer.Meta.fields
+        read_only_fields = fields
+
+
+class AssignmentRequestSerializer(serializers.Serializer):
+    course = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    due_on = serializers.DateField()
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    course = CourseReferenceSerializer(read_only=True)
+    organisation = serializers.IntegerField(source="organisation_id", read_only=True)
+    enrolled = serializers.IntegerField(read_only=True, help_text="Enrolments the assignment created.")
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "organisation", "course", "due_on", "created_at", "enrolled"]
+        read_only_fields = fields
+
+
+# --- xAPI statements ---------------------------------------------------------------------------
+
+
+class StatementSerializer(serializers.Serializer):
+    """An xAPI 1.0.3 statement. Only its shape is documented here: the learning records service
+    validates it (actor is you, verb and object IRIs, result ranges, id a UUID)."""
+
+    id = serializers.UUIDField(required=False, help_text="Set by you to make posting idempotent.")
+    actor = serializers.JSONField(help_text='You: {"mbox": "mailto:…"} or {"account": {"homePage", "name"}}.')
+    verb = serializers.JSONField(help_text='{"id": IRI}')
+    object = serializers.JSONField(help_text='{"objectType": "Activity", "id": IRI of one of this site\'s activities}')
+    result = serializers.JSONField(required=False, help_text="score {raw, min, max, scaled}, success, completion")
+    timestamp = serializers.DateTimeField(required=False)
+
+
+class StatementResultSerializer(serializers.Serializer):
+    statements = serializers.ListField(child=serializers.DictField())
+    more = serializers.CharField(allow_blank=True, help_text="Always empty: ask again with `until` to page back.")
+
+
+class StatementQuerySerializer(serializers.Serializer):
+    statementId = serializers.UUIDField(required=False)  # noqa: N815 - the xAPI parameter name
+    verb = serializers.CharField(required=False, max_length=500, help_text="Verb IRI.")
+    activity = serializers.CharField(required=False, max_length=500, help_text="Object (activity) IRI.")
+    since = serializers.DateTimeField(required=False, help_text="Stored after this time.")
+    until = serializers.DateTimeField(required=False, help_text="Stored at or before this time.")
+    limit = serializers.IntegerField(
+        required=False, min_value=0, max_value=500, default=0, help_text="0: the server's maximum (100)."
+    )
+
+
+class StatementPutQuerySerializer(serializers.Serializer):
+    statementId = serializers.UUIDField()  # noqa: N815 - the xAPI parameter name

@@ -1,10 +1,63 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics
-from rest_framework.permissions import AllowAny
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from certification import views as certification_views
+from certification.models import Certificate
+from certification.selectors import certificate_by_id, certificates_of
+from certification.services import reissue_certificate, revoke_certificate
+from certification.verification import VerificationInputError, verify_credential
+from courses.models import CoursePage
 from courses.selectors import course_outline, published_courses
+from lms.models import Organisation
+from lms.selectors import (
+    administered_organisations,
+    enrolment_lessons,
+    learner_enrolments,
+    learner_statements,
+    organisation_assignments,
+    organisation_enrolments,
+    organisation_report,
+)
+from lms.services import assign_course, enrol, enrol_member, record_statement
 
-from .serializers import CourseDetailSerializer, CourseFiltersSerializer, CourseSummarySerializer
+from .authentication import ClientScopes
+from .serializers import (
+    AssignmentRequestSerializer,
+    AssignmentSerializer,
+    BulkVerificationSerializer,
+    BulkVerifyRequestSerializer,
+    CertificateSerializer,
+    CourseDetailSerializer,
+    CourseFiltersSerializer,
+    CourseSummarySerializer,
+    EnrolmentDetailSerializer,
+    EnrolmentSerializer,
+    EnrolRequestSerializer,
+    MemberEnrolmentRequestSerializer,
+    MemberEnrolmentSerializer,
+    OrganisationReportSerializer,
+    OrganisationSerializer,
+    ReissueRequestSerializer,
+    RevokeRequestSerializer,
+    StatementPutQuerySerializer,
+    StatementQuerySerializer,
+    StatementResultSerializer,
+    StatementSerializer,
+    VerificationResultSerializer,
+    VerifyRequestSerializer,
+)
 
 
 @extend_schema(parameters=[CourseFiltersSerializer])
@@ -33,3 +86,500 @@ class CourseDetailView(generics.RetrieveAPIView):
         course = super().get_object()
         course.outline = course_outline(course=course)
         return course
+
+
+# --- authentication ----------------------------------------------------------------------------
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a sign-in name and password for the learner's API token (one per learner, kept until
+    they sign out of the app). Send it as ``Authorization: Token <key>``."""
+
+    throttle_scope = "verify"
+
+
+# --- me ----------------------------------------------------------------------------------------
+
+
+class MyEnrolmentsView(generics.ListCreateAPIView):
+    """GET: my enrolments with their progress. POST: enrol myself in a published course."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = EnrolmentSerializer
+
+    def get_queryset(self):
+        return learner_enrolments(user=self.request.user)
+
+    @extend_schema(request=EnrolRequestSerializer, responses={201: EnrolmentSerializer, 409: None})
+    def post(self, request: Request) -> Response:
+        data = EnrolRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        course = _published_course(data.validated_data["course"])
+        enrolment = enrol(user=request.user, course=course)
+        return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+
+
+class MyEnrolmentDetailView(generics.RetrieveAPIView):
+    """One of my enrolments with the progress of each lesson; another learner's is a 404."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = EnrolmentDetailSerializer
+
+    def get_queryset(self):
+        return learner_enrolments(user=self.request.user)
+
+    def get_object(self):
+        enrolment = super().get_object()
+        enrolment.lessons = enrolment_lessons(enrolment=enrolment)
+        return enrolment
+
+
+class MyCertificatesView(generics.ListAPIView):
+    """My certificates, newest first, with links to the credential, the PDF and the baked badge."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = CertificateSerializer
+
+    def get_queryset(self):
+        return certificates_of(self.request.user)
+
+
+def _published_course(pk: int) -> CoursePage:
+    course = CoursePage.objects.live().public().filter(pk=pk).first()
+    if course is None:
+        raise ValidationError({"course": [ErrorDetail("No published course has this id.", code="not_found")]})
+    return course
+
+
+# --- certificates ------------------------------------------------------------------------------
+
+
+class CredentialRenderer(BaseRenderer):
+    """The signed credential's exact bytes (the view hands them over; nothing is re-serialised)."""
+
+    media_type = "application/vc"
+    format = "vc"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class CredentialLdRenderer(CredentialRenderer):
+    media_type = "application/vc+ld+json"
+    format = "vc-ld"
+
+
+class PDFRenderer(CredentialRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class BadgeRenderer(CredentialRenderer):
+    media_type = "image/png"
+    format = "png"
+
+
+class PageRenderer(CredentialRenderer):
+    media_type = "text/html"
+    format = "html"
+
+
+@extend_schema(
+    responses={
+        (200, "application/json"): CertificateSerializer,
+        (200, "application/vc"): OpenApiTypes.BINARY,
+        (200, "application/vc+ld+json"): OpenApiTypes.BINARY,
+        (200, "application/pdf"): OpenApiTypes.BINARY,
+        (200, "image/png"): OpenApiTypes.BINARY,
+        (200, "text/html"): OpenApiTypes.STR,
+        406: None,
+    }
+)
+class CertificateDetailView(APIView):
+    """A certificate by id, as the Accept header (or ``?format=json|vc|pdf|png|html``) asks: JSON facts and
+    links, the signed credential (``application/vc``, the stored bytes), the PDF or the baked badge PNG
+    (the learner and staff only, as on the site) or the verification page."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [
+        JSONRenderer,
+        CredentialRenderer,
+        CredentialLdRenderer,
+        PDFRenderer,
+        BadgeRenderer,
+        PageRenderer,
+    ]
+
+    def handle_exception(self, exc):
+        # Errors are JSON whatever was negotiated: a PDF renderer cannot say "not found".
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)
+
+    def get(self, request: Request, certificate_id) -> HttpResponse:
+        certificate = certificate_by_id(certificate_id)
+        if certificate is None:
+            raise NotFound("No certificate with this id.")
+        wanted = request.accepted_renderer.format
+        if wanted in ("vc", "vc-ld"):
+            return HttpResponse(certificate.credential.encode("utf-8"), content_type=request.accepted_media_type)
+        if wanted in ("pdf", "png"):
+            if certificate.user_id != request.user.pk and not request.user.is_staff:
+                raise NotFound("No certificate with this id.")
+            document = certificate.pdf if wanted == "pdf" else certificate.badge
+            return FileResponse(document.open("rb"), content_type=request.accepted_media_type)
+        if wanted == "html":
+            return certification_views.verification_page(request._request, certificate_id=certificate.pk)
+        return Response(CertificateSerializer(certificate, context={"request": request}).data)
+
+
+VERIFY_EXAMPLE_RESULT = {
+    "credential_id": "urn:uuid:5b0c7a6e-3c4f-4a8e-9d2b-0e6a8a0f4c11",
+    "genuine": True,
+    "revoked": False,
+    "expired": False,
+    "valid": True,
+    "checks": {
+        "signature": {"passed": True, "detail": "The eddsa-rdfc-2022 proof is valid."},
+        "issuer": {"passed": True, "detail": "Signed with a key this site publishes for its issuer."},
+        "validity": {"passed": True, "detail": "Valid from 2026-01-10; no end date."},
+        "status": {"passed": True, "detail": "Not revoked."},
+        "subject": {"passed": None, "detail": "No name or email was given to compare."},
+    },
+}
+VERIFY_EXAMPLE_REQUEST = {
+    "credential": {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:5b0c7a6e-3c4f-4a8e-9d2b-0e6a8a0f4c11",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "did:web:learning.example.gov.bd:issuers:bpatc", "type": ["Profile"], "name": "BPATC"},
+        "validFrom": "2026-01-10T09:00:00Z",
+        "credentialSubject": {"type": ["AchievementSubject"], "achievement": {"name": "Digital governance"}},
+        "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "proofValue": "z3…"},
+    },
+    "name": "Nusrat Jahan",
+}
+
+
+def _verification(item: dict) -> dict:
+    return verify_credential(data=item["credential"], name=item["name"], email=item["email"]).as_dict()
+
+
+@extend_schema(
+    request=VerifyRequestSerializer,
+    responses={200: VerificationResultSerializer, 422: None},
+    examples=[
+        OpenApiExample("A genuine credential", value=VERIFY_EXAMPLE_REQUEST, request_only=True),
+        OpenApiExample("Every check passed", value=VERIFY_EXAMPLE_RESULT, response_only=True),
+    ],
+)
+class VerifyView(APIView):
+    """Verify one credential: each check (signature, issuer, validity, status, subject) with its outcome.
+    Anyone may call it; it is throttled per client (scope ``verify``). Files (PDF, baked PNG) can be
+    posted as they are to ``/certificates/verify`` on the site."""
+
+    permission_classes = [AllowAny]
+    throttle_scope = "verify"
+
+    def post(self, request: Request) -> Response:
+        data = VerifyRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(_verification(data.validated_data))
+
+
+@extend_schema(
+    request=BulkVerifyRequestSerializer,
+    responses={200: BulkVerificationSerializer},
+    examples=[
+        OpenApiExample(
+            "Two credentials", value={"credentials": [VERIFY_EXAMPLE_REQUEST, {"credential": {}}]}, request_only=True
+        ),
+        OpenApiExample(
+            "One verified, one unreadable",
+            value={
+                "results": [
+                    {"index": 0, "result": VERIFY_EXAMPLE_RESULT, "error": None},
+                    {
+                        "index": 1,
+                        "result": None,
+                        "error": {
+                            "code": "invalid_credential",
+                            "message": "@context must start with the VC 2.0 and Open Badges 3.0.3 contexts.",
+                        },
+                    },
+                ]
+            },
+            response_only=True,
+        ),
+    ],
+)
+class BulkVerifyView(APIView):
+    """Verify up to 100 credentials in one request; a credential that cannot be read gets an error in
+    its own place and the others are still verified. Throttled per client (scope ``bulk``)."""
+
+    permission_classes = [AllowAny]
+    throttle_scope = "bulk"
+
+    def post(self, request: Request) -> Response:
+        data = BulkVerifyRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        results = []
+        for index, item in enumerate(data.validated_data["credentials"]):
+            try:
+                results.append({"index": index, "result": _verification(item), "error": None})
+            except VerificationInputError as exc:
+                results.append(
+                    {"index": index, "result": None, "error": {"code": "invalid_credential", "message": str(exc)}}
+                )
+        return Response({"results": results})
+
+
+class ManageCertificates(BasePermission):
+    """As in the admin: revoking and re-issuing need ``certification.change_certificate``."""
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.has_perm("certification.change_certificate"))
+
+
+def _certificate(certificate_id) -> Certificate:
+    certificate = certificate_by_id(certificate_id)
+    if certificate is None:
+        raise NotFound("No certificate with this id.")
+    return certificate
+
+
+@extend_schema(request=RevokeRequestSerializer, responses={200: CertificateSerializer, 409: None})
+class RevokeView(APIView):
+    """Revoke a certificate (staff with the permission to change certificates); it is audited."""
+
+    permission_classes = [IsAuthenticated, ManageCertificates]
+
+    def post(self, request: Request, certificate_id) -> Response:
+        certificate = _certificate(certificate_id)
+        data = RevokeRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        revoked = revoke_certificate(certificate=certificate, reason=data.validated_data["reason"], actor=request.user)
+        return Response(CertificateSerializer(certificate_by_id(revoked.pk), context={"request": request}).data)
+
+
+@extend_schema(request=ReissueRequestSerializer, responses={201: CertificateSerializer, 409: None})
+class ReissueView(APIView):
+    """Issue a corrected certificate that replaces and revokes this one (staff; audited)."""
+
+    permission_classes = [IsAuthenticated, ManageCertificates]
+
+    def post(self, request: Request, certificate_id) -> Response:
+        certificate = _certificate(certificate_id)
+        data = ReissueRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        replacement = reissue_certificate(certificate=certificate, actor=request.user, **data.validated_data)
+        return Response(
+            CertificateSerializer(certificate_by_id(replacement.pk), context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+
+class OrganisationsView(generics.ListAPIView):
+    """The units I administer, and all their sub-units."""
+
+    permission_classes = [IsAuthenticated, ClientScopes]
+    serializer_class = OrganisationSerializer
+
+    def get_queryset(self):
+        return administered_organisations(user=self.request.user).order_by("path")
+
+
+class AdministeredOrganisation:
+    """Views on one unit: another unit's id is a 404, as on the site's organisation pages. An OAuth
+    client needs the ``read`` scope to read and ``enrol`` to change anything."""
+
+    permission_classes = [IsAuthenticated, ClientScopes]
+
+    def organisation(self) -> Organisation:
+        return get_object_or_404(administered_organisations(user=self.request.user), pk=self.kwargs["pk"])
+
+
+class OrganisationReportView(AdministeredOrganisation, APIView):
+    """Counts per course and per unit: the same selector as the organisation report in the admin."""
+
+    @extend_schema(responses=OrganisationReportSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        organisation = self.organisation()
+        report = organisation_report(organisation=organisation)
+        return Response(OrganisationReportSerializer({"organisation": organisation, **report}).data)
+
+
+class OrganisationEnrolmentsView(AdministeredOrganisation, generics.ListAPIView):
+    """GET: the enrolments of the unit's members, with progress. POST: enrol one member in a course."""
+
+    serializer_class = MemberEnrolmentSerializer
+
+    def get_queryset(self):
+        return organisation_enrolments(organisation=self.organisation())
+
+    @extend_schema(request=MemberEnrolmentRequestSerializer, responses={201: MemberEnrolmentSerializer, 409: None})
+    def post(self, request: Request, pk: int) -> Response:
+        organisation = self.organisation()
+        data = MemberEnrolmentRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        course = _published_course(data.validated_data["course"])
+        member = get_user_model().objects.filter(email__iexact=data.validated_data["email"]).first()
+        if member is None:
+            raise ValidationError({"email": [ErrorDetail("No account has this email.", code="not_found")]})
+        enrolment = enrol_member(
+            organisation=organisation,
+            user=member,
+            course=course,
+            due_on=data.validated_data["due_on"],
+            enrolled_by=request.user,
+        )
+        return Response(MemberEnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+
+
+class OrganisationAssignmentsView(AdministeredOrganisation, generics.ListAPIView):
+    """GET: the courses assigned to this unit. POST: assign a course with a due date; its members who
+    are not enrolled yet are enrolled."""
+
+    serializer_class = AssignmentSerializer
+
+    def get_queryset(self):
+        return organisation_assignments(organisation=self.organisation())
+
+    @extend_schema(request=AssignmentRequestSerializer, responses={201: AssignmentSerializer, 409: None})
+    def post(self, request: Request, pk: int) -> Response:
+        organisation = self.organisation()
+        data = AssignmentRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        course = _published_course(data.validated_data["course"])
+        assignment, enrolled = assign_course(
+            organisation=organisation, course=course, due_on=data.validated_data["due_on"], assigned_by=request.user
+        )
+        assignment.enrolled = enrolled
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+
+# --- xAPI statements ---------------------------------------------------------------------------
+
+XAPI_VERSION = "1.0.3"
+MAX_STATEMENTS_PER_REQUEST = 100
+MAX_STATEMENTS_PER_PAGE = 100
+STATEMENT_EXAMPLE = {
+    "id": "0a8f7c1e-5b2d-4c3a-9e8f-1d2c3b4a5e6f",
+    "actor": {"objectType": "Agent", "account": {"homePage": "https://learning.example.gov.bd", "name": "nusrat"}},
+    "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en": "answered"}},
+    "object": {"objectType": "Activity", "id": "https://learning.example.gov.bd/activities/42/3f2c9d1e"},
+    "result": {"score": {"raw": 4, "min": 0, "max": 5, "scaled": 0.8}, "success": True, "completion": True},
+    "timestamp": "2026-11-23T09:15:00Z",
+}
+
+
+STATEMENTS_REQUEST_SCHEMA = {
+    "oneOf": [
+        {"$ref": "#/components/schemas/Statement"},
+        {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Statement"},
+            "minItems": 1,
+            "maxItems": MAX_STATEMENTS_PER_REQUEST,
+        },
+    ]
+}
+STATEMENT_IDS_SCHEMA = {"type": "array", "items": {"type": "string", "format": "uuid"}}
+BATCH_MESSAGE = f"Send between 1 and {MAX_STATEMENTS_PER_REQUEST} statements at once."
+
+
+def _record(user, items: list) -> list[str]:
+    """All or none: one refused statement stores none of them (the service says which and why)."""
+    with transaction.atomic():
+        return [str(record_statement(user=user, statement=item)[0].statement_id) for item in items]
+
+
+class StatementsView(APIView):
+    """The xAPI 1.0.3 Statements resource for the signed-in learner: statements about yourself and
+    this site's activities, stored once by id and counted in your progress as the lesson player's are."""
+
+    permission_classes = [IsAuthenticated]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["X-Experience-API-Version"] = XAPI_VERSION
+        return response
+
+    @extend_schema(
+        parameters=[StatementQuerySerializer],
+        responses={200: StatementResultSerializer},
+        description="Your own statements, newest first. With `statementId`, the result holds that one statement.",
+    )
+    def get(self, request: Request) -> Response:
+        query = StatementQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = dict(query.validated_data)
+        limit = params.pop("limit") or MAX_STATEMENTS_PER_PAGE
+        statement_id = params.pop("statementId", None)
+        statements = learner_statements(user=request.user, statement_id=statement_id, **params)
+        payloads = [row.payload for row in statements.only("payload")[: min(limit, MAX_STATEMENTS_PER_PAGE)]]
+        if statement_id is not None and not payloads:
+            raise NotFound("No statement of yours has this id.")
+        return Response({"statements": payloads, "more": ""})
+
+    @extend_schema(
+        request={
+            "application/json": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Statement"},
+                    {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Statement"},
+                        "minItems": 1,
+                        "maxItems": MAX_STATEMENTS_PER_REQUEST,
+                    },
+                ]
+            }
+        },
+        responses={
+            200: OpenApiResponse(
+                response={"type": "array", "items": {"type": "string", "format": "uuid"}},
+                description="The statements' ids, in the order sent.",
+            ),
+            409: None,
+        },
+        examples=[
+            OpenApiExample("One statement", value=STATEMENT_EXAMPLE, request_only=True),
+            OpenApiExample("Stored", value=[STATEMENT_EXAMPLE["id"]], response_only=True),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        body = request.data
+        items = body if isinstance(body, list) else [body]
+        if not items or len(items) > MAX_STATEMENTS_PER_REQUEST:
+            raise ValidationError(
+                ErrorDetail(
+                    f"Send between 1 and {MAX_STATEMENTS_PER_REQUEST} statements at once.", code="invalid_batch"
+                )
+            )
+        return Response(_record(request.user, items))
+
+    @extend_schema(
+        parameters=[StatementPutQuerySerializer],
+        request=StatementSerializer,
+        responses={204: None, 409: None},
+        examples=[OpenApiExample("One statement", value=STATEMENT_EXAMPLE, request_only=True)],
+        description="Store one statement under the id in `statementId`; sending it again changes nothing.",
+    )
+    def put(self, request: Request) -> Response:
+        query = StatementPutQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        statement = request.data
+        if not isinstance(statement, dict):
+            raise ValidationError(ErrorDetail("A statement must be a JSON object.", code="invalid_statement"))
+        statement_id = str(query.validated_data["statementId"])
+        if "id" in statement and str(statement["id"]).lower() != statement_id:
+            raise ValidationError({"id": [ErrorDetail("The id differs from statementId.", code="id_mismatch")]})
+        _record(request.user, [{**statement, "id": statement_id}])
+        return Response(status=status.HTTP_204_NO_CONTENT)

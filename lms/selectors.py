@@ -11,7 +11,7 @@ from django.utils import timezone
 from courses.activities import ACTIVITY_BLOCK_TYPES
 from courses.models import CoursePage, LessonPage
 
-from .models import ActivityResult, Enrolment, EnrolmentStatus, LessonProgress, Organisation
+from .models import ActivityResult, Assignment, Enrolment, EnrolmentStatus, LessonProgress, Organisation, Statement
 
 
 def learner_enrolments(*, user: AbstractBaseUser) -> QuerySet[Enrolment]:
@@ -242,3 +242,68 @@ def course_enrolment_rows(*, course: CoursePage):
         )
         .iterator(chunk_size=2000)
     )
+
+
+# --- learners' apps (the API) ------------------------------------------------------------------
+
+
+def enrolment_lessons(*, enrolment: Enrolment) -> list[dict]:
+    """The course's published lessons in order, each with this enrolment's visit and completion times:
+    two queries, so a learner's app shows per-lesson progress without one request per lesson."""
+    progress = {
+        row["lesson_id"]: row
+        for row in LessonProgress.objects.filter(enrolment=enrolment).values(
+            "lesson_id", "first_visited_at", "completed_at"
+        )
+    }
+    lessons = (
+        LessonPage.objects.live()
+        .public()
+        .filter(path__startswith=enrolment.course.path)
+        .order_by("path")
+        .values("id", "title", "slug")
+    )
+    return [
+        {
+            **lesson,
+            "visited_at": progress.get(lesson["id"], {}).get("first_visited_at"),
+            "completed_at": progress.get(lesson["id"], {}).get("completed_at"),
+        }
+        for lesson in lessons
+    ]
+
+
+def learner_statements(
+    *,
+    user: AbstractBaseUser,
+    statement_id=None,
+    verb: str | None = None,
+    activity: str | None = None,
+    since=None,
+    until=None,
+) -> QuerySet[Statement]:
+    """A learner's own xAPI statements, newest stored first, filtered as the xAPI query parameters say
+    (``since`` exclusive, ``until`` inclusive, both on the time the statement was stored)."""
+    statements = Statement.objects.filter(user=user).order_by("-stored_at", "-id")
+    if statement_id is not None:
+        statements = statements.filter(statement_id=statement_id)
+    if verb:
+        statements = statements.filter(verb=verb)
+    if activity:
+        statements = statements.filter(object_id=activity)
+    if since is not None:
+        statements = statements.filter(stored_at__gt=since)
+    if until is not None:
+        statements = statements.filter(stored_at__lte=until)
+    return statements
+
+
+def organisation_enrolments(*, organisation: Organisation) -> QuerySet[Enrolment]:
+    """The enrolments of a unit's members (and its sub-units'), for the organisation's own systems."""
+    return (
+        Enrolment.objects.filter(members_of(organisation=organisation)).select_related("user", "course").order_by("pk")
+    )
+
+
+def organisation_assignments(*, organisation: Organisation) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(organisation=organisation).select_related("course").order_by("due_on", "pk")

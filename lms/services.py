@@ -5,9 +5,15 @@ them updates the enrolment's stored progress inside the same transaction, so a p
 records to know where a learner stands. ``course_completed`` is sent once, after the commit.
 """
 
+import base64
 import csv
 import io
+import json
+import logging
 import operator
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
@@ -48,6 +54,8 @@ from .models import (
     Statement,
 )
 from .signals import course_completed
+
+logger = logging.getLogger(__name__)
 
 
 class LearningError(Exception):
@@ -576,6 +584,11 @@ def record_statement(*, user: AbstractBaseUser, statement: dict[str, Any]) -> tu
             payload=stored,
             activity_result=activity_result,
         )
+        if getattr(settings, "XAPI_FORWARD_URL", ""):
+            from .tasks import forward_statement_task
+
+            # robust: an LRS outage (or a retry raised by an eager task) must never fail the learner's request.
+            transaction.on_commit(lambda: forward_statement_task.delay(str(statement_id)), robust=True)
     return row, True
 
 
@@ -906,6 +919,31 @@ def import_enrolments(*, organisation: Organisation, raw: bytes) -> EnrolmentImp
     return EnrolmentImport(len(accepted), [])
 
 
+def enrol_member(
+    *,
+    organisation: Organisation,
+    user: AbstractBaseUser,
+    course: CoursePage,
+    due_on: date | None = None,
+    enrolled_by: AbstractBaseUser | None = None,
+) -> Enrolment:
+    """An organisation admin enrols one member of their unit (or of a sub-unit), with an optional due
+    date: the same rules as the CSV import, for systems that enrol people one at a time."""
+    if not user.is_active or not _is_member(user=user, organisation=organisation):
+        raise EnrolmentRefused(
+            _("This person is not a member of %(unit)s or its units.") % {"unit": organisation.name},
+            code="not_a_member",
+            field="user",
+        )
+    if due_on is not None and due_on < timezone.localdate():
+        raise EnrolmentRefused(_("The due date is in the past."), code="due_date_in_past", field="due_on")
+    enrolment = enrol(user=user, course=course, source=EnrolmentSource.ADMIN)
+    if due_on is not None:
+        enrolment.due_on = due_on
+        enrolment.save(update_fields=["due_on"])
+    return enrolment
+
+
 def _is_member(*, user: AbstractBaseUser, organisation: Organisation) -> bool:
     profile = getattr(user, "learner_profile", None)
     unit = profile.organisation if profile else None
@@ -972,3 +1010,44 @@ def send_overdue_notices(*, today: date | None = None) -> int:
         subject=_("Overdue: %(course)s"),
         template="lms/email/overdue.txt",
     )
+
+
+# --- forwarding to an external LRS -------------------------------------------------------------
+
+
+class ForwardingFailed(Exception):
+    """The external LRS did not take the statement but may later (network error, 429, 5xx): retry."""
+
+
+def forward_statement(*, statement_id: uuid.UUID) -> int | None:
+    """Send one stored statement to the LRS configured by ``XAPI_FORWARD_URL`` (basic auth with
+    ``XAPI_FORWARD_USERNAME``/``_PASSWORD``), by PUT with its id so a retry can never duplicate it.
+
+    Returns the LRS's status (None when forwarding is off or the statement is gone); a refusal that a
+    retry would not change (4xx) is logged and dropped; anything else raises ForwardingFailed.
+    """
+    endpoint = getattr(settings, "XAPI_FORWARD_URL", "")
+    if endpoint and not endpoint.startswith(("http://", "https://")):
+        raise ImproperlyConfigured("XAPI_FORWARD_URL must be an http:// or https:// URL.")
+    row = Statement.objects.filter(statement_id=statement_id).only("payload").first()
+    if not endpoint or row is None:
+        return None
+    url = f"{endpoint.rstrip('/')}/statements?{urllib.parse.urlencode({'statementId': str(statement_id)})}"
+    request = urllib.request.Request(url, data=json.dumps(row.payload).encode("utf-8"), method="PUT")  # noqa: S310
+    request.add_header("Content-Type", "application/json")
+    request.add_header("X-Experience-API-Version", "1.0.3")
+    username = getattr(settings, "XAPI_FORWARD_USERNAME", "")
+    if username:
+        secret = f"{username}:{getattr(settings, 'XAPI_FORWARD_PASSWORD', '')}".encode()
+        request.add_header("Authorization", f"Basic {base64.b64encode(secret).decode('ascii')}")
+    try:
+        timeout = getattr(settings, "XAPI_FORWARD_TIMEOUT", 10)
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) checked above
+            return response.status
+    except urllib.error.HTTPError as exc:
+        if exc.code == 429 or exc.code >= 500:
+            raise ForwardingFailed(f"The LRS answered {exc.code}.") from exc
+        logger.error("The LRS refused statement %s with %s; not retrying.", statement_id, exc.code)
+        return exc.code
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+        raise ForwardingFailed(f"The LRS could not be reached: {exc}") from exc

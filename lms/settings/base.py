@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
+    "oauth2_provider",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django.contrib.admin",
@@ -164,6 +166,11 @@ WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Celery: tasks run eagerly in the web process unless a broker is configured.
+# xAPI statements can be forwarded to an external LRS (empty: not forwarded).
+XAPI_FORWARD_URL = os.environ.get("XAPI_FORWARD_URL", "")
+XAPI_FORWARD_USERNAME = os.environ.get("XAPI_FORWARD_USERNAME", "")
+XAPI_FORWARD_PASSWORD = os.environ.get("XAPI_FORWARD_PASSWORD", "")
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -200,6 +207,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.OrganisationClientAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -217,6 +226,22 @@ REST_FRAMEWORK = {
         "bulk": os.environ.get("API_THROTTLE_BULK", "30/minute"),
     },
 }
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.authentication.OrganisationClientScopes",
+    "SCOPES": {"read": "Read the organisation's records", "enrol": "Enrol members and assign courses"},
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("API_OAUTH_TOKEN_SECONDS", "3600")),
+    # Only client credentials are used; the OAuth 2.0 Security BCP (RFC 9700) behaviour throughout.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Learning suite API",
     "DESCRIPTION": "Catalogue, progress, learning records and certificates.",
@@ -230,6 +255,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
+    "OAUTH2_SCOPES": {"read": "Read the organisation's records", "enrol": "Enrol members and assign courses"},
 }
 
 LOGGING = {
