@@ -103,27 +103,30 @@ def organisation_report(*, organisation: Organisation) -> dict[str, list[dict]]:
     return {"by_course": by_course, "by_unit": by_unit}
 
 
+EXPORT_COLUMNS = (
+    "user__username",
+    "user__first_name",
+    "user__last_name",
+    "user__learner_profile__organisation__name",
+    "user__learner_profile__designation",
+    "course__title",
+    "status",
+    "progress_percent",
+    "score_scaled",
+    "due_on",
+    "enrolled_at",
+    "completed_at",
+)
+
+
+def _export_rows(enrolments):
+    """Enrolments as plain tuples of EXPORT_COLUMNS, read in chunks so an export never holds them all."""
+    return enrolments.order_by("pk").values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000)
+
+
 def organisation_enrolment_rows(*, organisation: Organisation):
     """Every enrolment of the unit's members as plain tuples, read in chunks for streamed exports."""
-    return (
-        Enrolment.objects.filter(members_of(organisation=organisation))
-        .order_by("pk")
-        .values_list(
-            "user__username",
-            "user__first_name",
-            "user__last_name",
-            "user__learner_profile__organisation__name",
-            "user__learner_profile__designation",
-            "course__title",
-            "status",
-            "progress_percent",
-            "score_scaled",
-            "due_on",
-            "enrolled_at",
-            "completed_at",
-        )
-        .iterator(chunk_size=2000)
-    )
+    return _export_rows(Enrolment.objects.filter(members_of(organisation=organisation)))
 
 
 ENROLMENT_EXPORT_HEADINGS = [
@@ -223,25 +226,7 @@ def question_results(*, course: CoursePage) -> list[dict]:
 
 def course_enrolment_rows(*, course: CoursePage):
     """Every enrolment in a course as plain tuples, read in chunks for the trainer's streamed export."""
-    return (
-        Enrolment.objects.filter(course=course)
-        .order_by("pk")
-        .values_list(
-            "user__username",
-            "user__first_name",
-            "user__last_name",
-            "user__learner_profile__organisation__name",
-            "user__learner_profile__designation",
-            "course__title",
-            "status",
-            "progress_percent",
-            "score_scaled",
-            "due_on",
-            "enrolled_at",
-            "completed_at",
-        )
-        .iterator(chunk_size=2000)
-    )
+    return _export_rows(Enrolment.objects.filter(course=course))
 
 
 # --- learners' apps (the API) ------------------------------------------------------------------
