@@ -21,7 +21,7 @@ def api(live_server, page_tree_root, settings, monkeypatch):
     return f"{live_server.url}/api/v1"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_enrol_learn_fetch_and_verify(api, tree, people):
     http = requests.Session()
     http.request = functools.partial(http.request, timeout=30)

@@ -87,7 +87,7 @@ def test_an_lrs_failure_is_retried_and_the_retry_delivers(people, tree, lrs, dja
     assert last["body"]["id"] == body["id"] and last["body"]["verb"] == body["verb"]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # leaves the page tree for the next tests
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_retries_until_the_lrs_takes_it(page_tree_root, lrs_for_worker, celery_worker_process):
     """With a broker (CI: Redis and PostgreSQL), a real worker retries on its own after the pauses."""
     if celery_worker_process is None:

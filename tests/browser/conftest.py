@@ -48,8 +48,3 @@ def axe_source() -> str:
     if not AXE.exists():
         _missing(f"axe-core is not installed at {AXE} (npm ci)")
     return AXE.read_text(encoding="utf-8")
-
-
-@pytest.fixture(autouse=True)
-def _page_tree_root(page_tree_root):
-    """Browser tests run on a live server, in transactions that flush the tables between tests."""
