@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from wagtail.models import Page
 
 from .models import Audience, CataloguePage, CoursePage, Language, LessonPage, ModulePage
@@ -88,9 +88,13 @@ def module_lessons(*, module: ModulePage) -> QuerySet[LessonPage]:
 
 def lesson_navigation(*, lesson: LessonPage) -> dict[str, Any]:
     """The lesson's module and course, and its neighbours within the module, in two queries."""
+    # The course's language of instruction comes along (a lesson of a Bengali-taught course shown
+    # under /en/ is still Bengali text, and says so to screen readers).
     ancestors = {
         page.depth: page
-        for page in Page.objects.filter(path__in=[lesson.path[: -Page.steplen], lesson.path[: -2 * Page.steplen]])
+        for page in Page.objects.filter(
+            path__in=[lesson.path[: -Page.steplen], lesson.path[: -2 * Page.steplen]]
+        ).annotate(course_language=F("coursepage__language"))
     }
     module = ancestors.get(lesson.depth - 1)
     course = ancestors.get(lesson.depth - 2)

@@ -142,3 +142,10 @@ def test_bengali_visitor_gets_bengali_interface(client, tree):
     assert response.status_code == 200
     assert '<html lang="bn">' in response.text
     assert "মূল বিষয়বস্তুতে যান" in response.text  # the skip link, from the compiled catalogue
+
+
+def test_lesson_text_in_another_language_than_the_page_says_so(client, tree):
+    course = CoursePageFactory(parent=tree.catalogue, language="bn")
+    lesson = LessonPageFactory(parent=ModulePageFactory(parent=course))
+    assert '<article class="prose" lang="bn">' in client.get(lesson.url).text
+    assert '<article class="prose">' in client.get(tree.lessons[0].url).text
