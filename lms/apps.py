@@ -12,6 +12,8 @@ class LmsConfig(AppConfig):
         from wagtail.models import Page, PageViewRestriction
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
+        from courses.models import CoursePage
+
         from .course_structure import content_changed
         from .models import Organisation
         from .services import grant_admin_access
@@ -32,6 +34,8 @@ class LmsConfig(AppConfig):
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(content_changed, dispatch_uid=f"lms-content-{id(signal)}", weak=False)
         post_delete.connect(content_changed, sender=Page, dispatch_uid="lms-content-page-deleted", weak=False)
+        # the completion rule (passing score, best or latest) is read from the course's live row
+        post_save.connect(content_changed, sender=CoursePage, dispatch_uid="lms-content-course-saved", weak=False)
         for signal in (post_save, post_delete):
             signal.connect(
                 content_changed, sender=PageViewRestriction, dispatch_uid=f"lms-restriction-{id(signal)}", weak=False

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from wagtail.models import Page
 
 from courses.activities import ACTIVITY_BLOCK_TYPES, ActivityNotFound, parse_activity_iri, resolve_activity
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage, LessonPage, ScorePolicy
 
 VERSION_KEY = "lms:content-version"
 TIMEOUT = 24 * 60 * 60
@@ -27,6 +27,8 @@ class CourseStructure:
     lesson_ids: frozenset[int]
     required_lesson_ids: frozenset[int]
     activities_by_lesson: dict[int, frozenset[str]]
+    passing_score: int | None = None
+    keeps_best_score: bool = True
 
     @property
     def activity_ids(self) -> frozenset[str]:
@@ -39,6 +41,7 @@ class PublishedActivity:
     block_id: str
     course_id: int
     course_path: str
+    structure: CourseStructure
 
 
 def _version() -> str:
@@ -60,8 +63,8 @@ def _course_path_of(lesson_path: str) -> str:
 
 
 def _build(course_path: str) -> CourseStructure | None:
-    course_id = CoursePage.objects.filter(path=course_path).values_list("pk", flat=True).first()
-    if course_id is None:
+    course = CoursePage.objects.filter(path=course_path).values("pk", "passing_score", "score_policy").first()
+    if course is None:
         return None
     rows = LessonPage.objects.live().public().filter(path__startswith=course_path).values_list("id", "required", "body")
     lesson_ids, required, activities = set(), set(), {}
@@ -74,11 +77,13 @@ def _build(course_path: str) -> CourseStructure | None:
             block["id"] for block in blocks if block.get("type") in ACTIVITY_BLOCK_TYPES and block.get("id")
         )
     return CourseStructure(
-        course_id=course_id,
+        course_id=course["pk"],
         course_path=course_path,
         lesson_ids=frozenset(lesson_ids),
         required_lesson_ids=frozenset(required or lesson_ids),
         activities_by_lesson=activities,
+        passing_score=course["passing_score"],
+        keeps_best_score=course["score_policy"] == ScorePolicy.BEST,
     )
 
 
@@ -109,5 +114,9 @@ def published_activity(iri: str) -> PublishedActivity:
     if structure is None or block_id not in structure.activities_by_lesson.get(lesson_id, frozenset()):
         raise ActivityNotFound(f"no published activity at {iri!r}")
     return PublishedActivity(
-        lesson_id=lesson_id, block_id=block_id, course_id=structure.course_id, course_path=course_path
+        lesson_id=lesson_id,
+        block_id=block_id,
+        course_id=structure.course_id,
+        course_path=course_path,
+        structure=structure,
     )

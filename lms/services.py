@@ -17,7 +17,7 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import reduce
 from typing import Any
 
@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -35,9 +35,9 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from courses.activities import ActivityNotFound, activity_iri, site_origin
-from courses.models import CoursePage, LessonPage, ScorePolicy
+from courses.models import CoursePage, LessonPage
 
-from .course_structure import CourseStructure, course_structure, published_activity
+from .course_structure import CourseStructure, PublishedActivity, course_structure, published_activity
 from .models import (
     ActivityResult,
     ActivityScore,
@@ -151,8 +151,8 @@ def _course_path_of(lesson: Page) -> str:
     return lesson.path[: -2 * Page.steplen]
 
 
-def _refresh_progress(*, enrolment: Enrolment, course: CoursePage, structure: CourseStructure) -> None:
-    """Store percent, score and status from the records; queue the signal if this completes the course.
+def _refresh_progress(*, enrolment: Enrolment, structure: CourseStructure, last_lesson_id: int) -> None:
+    """Store percent, score, status and last lesson; queue the signal if this completes the course.
 
     Both numbers come from one query over the learner's own rows for this course's current lessons
     and activities, so a lesson made optional or unpublished stops counting at once.
@@ -187,11 +187,13 @@ def _refresh_progress(*, enrolment: Enrolment, course: CoursePage, structure: Co
     total = counts["score_total"]
     score = None
     if activity_ids and total is not None:
-        score = (Decimal(total) / len(activity_ids)).quantize(Decimal("0.0001"))
-    passed = course.passing_score is None or (score is not None and score * 100 >= course.passing_score)
+        score = (Decimal(total) / len(activity_ids)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    passing = structure.passing_score
+    passed = passing is None or (score is not None and score * 100 >= passing)
 
     now = timezone.now()
     before = (enrolment.progress_percent, enrolment.score_scaled, enrolment.status, enrolment.last_lesson_id)
+    enrolment.last_lesson_id = last_lesson_id
     enrolment.progress_percent = percent
     enrolment.score_scaled = score
     newly_completed = percent == 100 and passed and enrolment.completed_at is None
@@ -265,8 +267,7 @@ def complete_lesson(*, user: AbstractBaseUser, lesson: LessonPage) -> Enrolment:
         if progress.completed_at is None:
             progress.completed_at = timezone.now()
             progress.save(update_fields=["completed_at", "last_visited_at"])
-        enrolment.last_lesson = lesson
-        _refresh_progress(enrolment=enrolment, course=enrolment.course, structure=structure)
+        _refresh_progress(enrolment=enrolment, structure=structure, last_lesson_id=lesson.pk)
     return enrolment
 
 
@@ -338,24 +339,32 @@ def record_activity_result(
             _("No published lesson has this activity."), code="unknown_activity", field="activity_iri"
         ) from None
 
+    fields = {
+        "activity_iri": activity_iri,
+        "event_id": event_id,
+        "score_raw": raw,
+        "score_max": maximum,
+        "score_scaled": scaled,
+        "success": success,
+        "completion": completion,
+        "duration": duration,
+    }
+    record = _record_in_postgresql if connection.vendor == "postgresql" else _record_with_orm
+    return record(user=user, activity=activity, fields=fields)
+
+
+def _record_with_orm(*, user: AbstractBaseUser, activity: PublishedActivity, fields: dict[str, Any]) -> ActivityResult:
+    """The rules of ``record_activity_result`` as ORM queries (SQLite, and the reference for PostgreSQL)."""
+    structure = activity.structure
     with transaction.atomic():
         enrolment = _locked_enrolment(user=user, course_path=activity.course_path)
-        existing = ActivityResult.objects.filter(enrolment=enrolment, event_id=event_id).first()
+        existing = ActivityResult.objects.filter(enrolment=enrolment, event_id=fields["event_id"]).first()
         if existing is not None:
             return existing
         result = ActivityResult.objects.create(
-            enrolment=enrolment,
-            lesson_id=activity.lesson_id,
-            block_id=activity.block_id,
-            activity_iri=activity_iri,
-            event_id=event_id,
-            score_raw=raw,
-            score_max=maximum,
-            score_scaled=scaled,
-            success=success,
-            completion=completion,
-            duration=duration,
+            enrolment=enrolment, lesson_id=activity.lesson_id, block_id=activity.block_id, **fields
         )
+        scaled, success = fields["score_scaled"], fields["success"]
         counted = max(scaled, Decimal(0)) if scaled is not None else None
         score = (
             ActivityScore.objects.select_for_update().filter(enrolment=enrolment, block_id=activity.block_id).first()
@@ -370,17 +379,73 @@ def record_activity_result(
                 attempts=1,
             )
         else:
-            keep_best = enrolment.course.score_policy == ScorePolicy.BEST
+            keep_best = structure.keeps_best_score
             if counted is not None and (not keep_best or score.score_scaled is None or counted > score.score_scaled):
                 score.score_scaled = counted
                 score.success = success
             score.attempts += 1
             score.save(update_fields=["score_scaled", "success", "attempts", "updated_at"])
 
-        structure = course_structure(course_path=activity.course_path)
         _complete_lesson_if_answered(enrolment=enrolment, lesson_id=activity.lesson_id, structure=structure)
-        enrolment.last_lesson_id = activity.lesson_id
-        _refresh_progress(enrolment=enrolment, course=enrolment.course, structure=structure)
+        _refresh_progress(enrolment=enrolment, structure=structure, last_lesson_id=activity.lesson_id)
+    return result
+
+
+RECORD_IN_POSTGRESQL = (
+    "SELECT out_outcome, out_completed_course, out_enrolment_id, out_id, out_recorded_at "
+    "FROM lms_record_activity_result(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+    "%s::text[], %s::bigint[], %s::text[], %s, %s)"
+)
+
+
+def _record_in_postgresql(
+    *, user: AbstractBaseUser, activity: PublishedActivity, fields: dict[str, Any]
+) -> ActivityResult:
+    """The same rules in one round trip: the database function of migration ``lms.0002``."""
+    structure = activity.structure
+    with connection.cursor() as cursor:
+        cursor.execute(
+            RECORD_IN_POSTGRESQL,
+            [
+                user.pk,
+                structure.course_id,
+                activity.lesson_id,
+                activity.block_id,
+                fields["activity_iri"],
+                fields["event_id"],
+                fields["score_raw"],
+                fields["score_max"],
+                fields["score_scaled"],
+                fields["success"],
+                fields["completion"],
+                fields["duration"],
+                sorted(structure.activities_by_lesson.get(activity.lesson_id, ())),
+                sorted(structure.required_lesson_ids),
+                sorted(structure.activity_ids),
+                structure.passing_score,
+                structure.keeps_best_score,
+            ],
+        )
+        outcome, completed_course, enrolment_id, result_id, recorded_at = cursor.fetchone()
+    if outcome == "not_enrolled":
+        raise NotEnrolled(
+            _("Enrol in this course first: your progress is only recorded in courses you are enrolled in."),
+            code="not_enrolled",
+        )
+    if outcome == "duplicate":
+        return ActivityResult.objects.get(pk=result_id)
+    if completed_course:
+        enrolment = Enrolment.objects.select_related("course", "user").get(pk=enrolment_id)
+        transaction.on_commit(lambda: course_completed.send(sender=Enrolment, enrolment=enrolment))
+    result = ActivityResult(
+        id=result_id,
+        enrolment_id=enrolment_id,
+        lesson_id=activity.lesson_id,
+        block_id=activity.block_id,
+        recorded_at=recorded_at,
+        **fields,
+    )
+    result._state.adding, result._state.db = False, connection.alias  # the row exists, as after a query
     return result
 
 

@@ -218,6 +218,14 @@ def test_unpublishing_a_lesson_after_results_were_recorded_refuses_new_ones(tree
 
 
 def test_recording_costs_a_fixed_number_of_queries(tree, learner, enrolment, django_assert_max_num_queries):
+    """On PostgreSQL one call of the database function (lms.0002); elsewhere the ORM's queries."""
+    from django.db import connection
+
+    from lms.course_structure import published_activity
+
     answer(learner, tree.lessons[0], scaled=1)
-    with django_assert_max_num_queries(9):
+    published_activity(check_iri(tree.lessons[1]))  # the first lookup of a lesson is cached after
+    with django_assert_max_num_queries(1 if connection.vendor == "postgresql" else 12):
         answer(learner, tree.lessons[0], scaled=0)
+    with django_assert_max_num_queries(1 if connection.vendor == "postgresql" else 12):
+        answer(learner, tree.lessons[1], scaled=1)  # a first result for another lesson completes that lesson
