@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from certification.models import Certificate
+from certification.verification import CHECK_DETAILS
 from courses.models import Audience, CoursePage, Language, LessonPage, ModulePage
 from lms.models import Assignment, Enrolment, Organisation
 
@@ -217,7 +218,12 @@ class BulkVerifyRequestSerializer(serializers.Serializer):
 
 class CheckSerializer(serializers.Serializer):
     passed = serializers.BooleanField(allow_null=True, help_text="null: not checked (e.g. no name to compare).")
-    detail = serializers.CharField()
+    code = serializers.ChoiceField(
+        choices=sorted(CHECK_DETAILS), help_text="The outcome as a stable code, for programs to act on."
+    )
+    detail = serializers.CharField(
+        help_text="The outcome in words, in the language of Accept-Language (English by default)."
+    )
 
 
 class ChecksSerializer(serializers.Serializer):

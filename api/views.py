@@ -240,11 +240,24 @@ VERIFY_EXAMPLE_RESULT = {
     "expired": False,
     "valid": True,
     "checks": {
-        "signature": {"passed": True, "detail": "The eddsa-rdfc-2022 proof is valid."},
-        "issuer": {"passed": True, "detail": "Signed with a key this site publishes for its issuer."},
-        "validity": {"passed": True, "detail": "Valid from 2026-01-10; no end date."},
-        "status": {"passed": True, "detail": "Not revoked."},
-        "subject": {"passed": None, "detail": "No name or email was given to compare."},
+        "signature": {
+            "passed": True,
+            "code": "signature_valid",
+            "detail": "The eddsa-rdfc-2022 signature matches the credential.",
+        },
+        "issuer": {
+            "passed": True,
+            "code": "issuer_key_published",
+            "detail": "Signed with did:web:learning.example.gov.bd:issuers:bpatc#key-1, "
+            "a key that did:web:learning.example.gov.bd:issuers:bpatc publishes.",
+        },
+        "validity": {"passed": True, "code": "valid_without_expiry", "detail": "Valid from issue, with no expiry."},
+        "status": {"passed": True, "code": "not_revoked", "detail": "Not revoked."},
+        "subject": {
+            "passed": True,
+            "code": "subject_matches",
+            "detail": "The given name/email matches the credential's hashed subject.",
+        },
     },
 }
 VERIFY_EXAMPLE_REQUEST = {

@@ -20,6 +20,7 @@ from typing import Any
 import segno
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
@@ -170,9 +171,9 @@ def credential_from_pdf(data: bytes) -> bytes:
     try:
         contents = PdfReader(io.BytesIO(data)).attachments.get(ATTACHMENT_NAME)
     except Exception as exc:  # noqa: BLE001 - pypdf raises many unrelated types on damaged files
-        raise CredentialFileError(f"Not a readable PDF: {exc}") from exc
+        raise CredentialFileError(_("Not a readable PDF: %(error)s") % {"error": exc}) from exc
     if not contents:
-        raise CredentialFileError(f"The PDF has no {ATTACHMENT_NAME} attached.")
+        raise CredentialFileError(_("The PDF has no %(file)s attached.") % {"file": ATTACHMENT_NAME})
     return contents[0]
 
 
@@ -199,12 +200,12 @@ def credential_from_badge(data: bytes) -> bytes:
         image = Image.open(io.BytesIO(data))
         image.load()
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise CredentialFileError(f"Not a readable image: {exc}") from exc
+        raise CredentialFileError(_("Not a readable image: %(error)s") % {"error": exc}) from exc
     if image.format != "PNG":
-        raise CredentialFileError("Baked badges are PNG images.")
+        raise CredentialFileError(_("Baked badges are PNG images."))
     text = getattr(image, "text", {}).get(BADGE_KEYWORD)
     if not text:
-        raise CredentialFileError(f"The PNG has no {BADGE_KEYWORD} chunk.")
+        raise CredentialFileError(_("The PNG has no %(chunk)s chunk.") % {"chunk": BADGE_KEYWORD})
     return text.encode("utf-8")
 
 
@@ -220,17 +221,17 @@ def read_credential_file(data: bytes) -> bytes:
         try:
             payload = credential_from_qr_text(data.decode("ascii").strip())
         except (ValueError, zlib.error) as exc:
-            raise CredentialFileError(f"The QR payload is damaged: {exc}") from exc
+            raise CredentialFileError(_("The QR payload is damaged: %(error)s") % {"error": exc}) from exc
         if payload:
             return payload
-    raise CredentialFileError("Expected a credential as JSON, a certificate PDF or a baked PNG badge.")
+    raise CredentialFileError(_("Expected a credential as JSON, a certificate PDF or a baked PNG badge."))
 
 
 def parse_credential(data: bytes) -> dict[str, Any]:
     try:
         credential = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CredentialFileError(f"The credential is not valid JSON: {exc}") from exc
+        raise CredentialFileError(_("The credential is not valid JSON: %(error)s") % {"error": exc}) from exc
     if not isinstance(credential, dict):
-        raise CredentialFileError("The credential must be a JSON object.")
+        raise CredentialFileError(_("The credential must be a JSON object."))
     return credential

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from pyld.jsonld import JsonLdError
 
 from .contexts import CREDENTIALS_V2, OPEN_BADGES_V3
@@ -41,11 +43,56 @@ class ForeignCredentialError(VerificationInputError):
     status = 422
 
 
-@dataclass
+CHECK_LABELS = {
+    "signature": _("Signature"),
+    "issuer": _("Issuer's key"),
+    "validity": _("Validity dates"),
+    "status": _("Revocation status"),
+    "subject": _("Name"),
+}
+
+# Every outcome a check can report: a stable code for machines, a sentence for people, translated
+# when it is read (the Bengali page reads it in Bengali; the API in the negotiated language).
+CHECK_DETAILS = {
+    "signature_valid": _("The eddsa-rdfc-2022 signature matches the credential."),
+    "signature_mismatch": _("The signature does not match: the credential was altered or forged."),
+    "signature_not_checked": _("Not checked: the signing key is not the issuer's."),
+    "signature_unreadable": _("Cannot be canonicalised: %(error)s"),
+    "issuer_key_published": _("Signed with %(method)s, a key that %(issuer)s publishes."),
+    "issuer_key_elsewhere": _("The signing key belongs to %(controller)s, not to the issuer %(issuer)s."),
+    "issuer_key_unknown": _("%(issuer)s publishes no key %(key)s."),
+    "not_yet_valid": _("Not valid before %(date)s."),
+    "expired": _("Expired on %(date)s; recertification is due."),
+    "valid_until": _("Valid until %(date)s."),
+    "valid_without_expiry": _("Valid from issue, with no expiry."),
+    "not_revoked": _("Not revoked."),
+    "revoked": _("Revoked by the issuer."),
+    "no_status": _("The credential has no revocation status."),
+    "subject_matches": _("The given name/email matches the credential's hashed subject."),
+    "subject_differs": _("The given name/email does not match the credential's subject."),
+    "subject_not_compared": _("No name or email given to compare."),
+}
+
+
+@dataclass(frozen=True)
 class Check:
     name: str
     passed: bool | None  # None: not checked (e.g. no name was given to compare)
-    detail: str
+    code: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.name not in CHECK_LABELS or self.code not in CHECK_DETAILS:
+            raise ValueError(f"Unknown check {self.name} or outcome {self.code}")
+
+    @property
+    def label(self) -> str:
+        return str(CHECK_LABELS[self.name])
+
+    @property
+    def detail(self) -> str:
+        """The outcome in words, in the active language."""
+        return str(CHECK_DETAILS[self.code]) % self.params
 
 
 @dataclass
@@ -80,34 +127,39 @@ class VerificationResult:
             "revoked": self.revoked,
             "expired": self.expired,
             "valid": self.valid,
-            "checks": {check.name: {"passed": check.passed, "detail": check.detail} for check in self.checks},
+            "checks": {
+                check.name: {"passed": check.passed, "code": check.code, "detail": check.detail}
+                for check in self.checks
+            },
         }
 
 
 def _require_shape(credential: dict[str, Any]) -> None:
     contexts = credential.get("@context")
     if not isinstance(contexts, list) or contexts[:2] != [CREDENTIALS_V2, OPEN_BADGES_V3]:
-        raise MalformedCredentialError("@context must start with the VC 2.0 and Open Badges 3.0.3 contexts.")
+        raise MalformedCredentialError(gettext("@context must start with the VC 2.0 and Open Badges 3.0.3 contexts."))
     types = credential.get("type")
     if not isinstance(types, list) or "OpenBadgeCredential" not in types:
-        raise MalformedCredentialError("type must include OpenBadgeCredential.")
+        raise MalformedCredentialError(gettext("type must include OpenBadgeCredential."))
     for name in ("id", "issuer", "validFrom", "credentialSubject", "proof"):
         if name not in credential:
-            raise MalformedCredentialError(f"The credential has no {name}.")
+            raise MalformedCredentialError(gettext("The credential has no %(property)s.") % {"property": name})
 
 
 def _issuer_id(credential: dict[str, Any]) -> str:
     issuer = credential["issuer"]
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     if not isinstance(issuer_id, str):
-        raise MalformedCredentialError("The issuer has no id.")
+        raise MalformedCredentialError(gettext("The issuer has no id."))
     return issuer_id
 
 
 def _date(value: Any, name: str) -> datetime:
     moment = parse_datetime(value) if isinstance(value, str) else None
     if moment is None or moment.tzinfo is None:
-        raise MalformedCredentialError(f"{name} is not a date-time with a time zone.")
+        raise MalformedCredentialError(
+            gettext("%(property)s is not a date-time with a time zone.") % {"property": name}
+        )
     return moment
 
 
@@ -119,36 +171,36 @@ def _check_issuer(credential: dict[str, Any], method: str) -> tuple[Check, Any]:
         raise ForeignCredentialError(str(exc)) from exc
     controller, _, key_id = method.partition("#")
     if controller != issuer_id:
-        return Check("issuer", False, f"The signing key belongs to {controller}, not to the issuer {issuer_id}."), None
+        return Check("issuer", False, "issuer_key_elsewhere", {"controller": controller, "issuer": issuer_id}), None
     public_key = key_ring().public_key(key_id)
     if public_key is None:
-        return Check("issuer", False, f"{issuer_id} publishes no key {key_id}."), None
-    return Check("issuer", True, f"Signed with {method}, a key that {issuer_id} publishes."), public_key
+        return Check("issuer", False, "issuer_key_unknown", {"issuer": issuer_id, "key": key_id}), None
+    return Check("issuer", True, "issuer_key_published", {"method": method, "issuer": issuer_id}), public_key
 
 
 def _check_signature(credential: dict[str, Any], public_key: Any) -> Check:
     if public_key is None:
-        return Check("signature", False, "Not checked: the signing key is not the issuer's.")
+        return Check("signature", False, "signature_not_checked")
     try:
         ok = verify(credential, public_key=public_key)
     except (JsonLdError, CanonicalisationError, ProofError, TypeError, ValueError, KeyError) as exc:
         # pyld raises plain Python errors, not only JsonLdError, on structurally odd JSON-LD
-        return Check("signature", False, f"Cannot be canonicalised: {exc}")
+        return Check("signature", False, "signature_unreadable", {"error": str(exc)})
     if ok:
-        return Check("signature", True, "The eddsa-rdfc-2022 signature matches the credential.")
-    return Check("signature", False, "The signature does not match: the credential was altered or forged.")
+        return Check("signature", True, "signature_valid")
+    return Check("signature", False, "signature_mismatch")
 
 
 def _check_validity(credential: dict[str, Any], now: datetime) -> Check:
     valid_from = _date(credential["validFrom"], "validFrom")
     if valid_from > now:
-        return Check("validity", False, f"Not valid before {valid_from.isoformat()}.")
+        return Check("validity", False, "not_yet_valid", {"date": valid_from.isoformat()})
     if "validUntil" in credential:
         valid_until = _date(credential["validUntil"], "validUntil")
         if valid_until <= now:
-            return Check("validity", False, f"Expired on {valid_until.isoformat()}; recertification is due.")
-        return Check("validity", True, f"Valid until {valid_until.isoformat()}.")
-    return Check("validity", True, "Valid from issue, with no expiry.")
+            return Check("validity", False, "expired", {"date": valid_until.isoformat()})
+        return Check("validity", True, "valid_until", {"date": valid_until.isoformat()})
+    return Check("validity", True, "valid_without_expiry")
 
 
 _STATUS_URL = re.compile(r"^(?P<site>.+)/certificates/status/(?P<pk>\d+)$")
@@ -157,26 +209,26 @@ _STATUS_URL = re.compile(r"^(?P<site>.+)/certificates/status/(?P<pk>\d+)$")
 def _check_status(credential: dict[str, Any]) -> Check:
     status = credential.get("credentialStatus")
     if not isinstance(status, dict):
-        return Check("status", None, "The credential has no revocation status.")
+        return Check("status", None, "no_status")
     match = _STATUS_URL.match(str(status.get("statusListCredential", "")))
     if not match or match["site"] != site_url():
-        raise ForeignCredentialError("The status list is not one of this site's.")
+        raise ForeignCredentialError(gettext("The status list is not one of this site's."))
     status_list = StatusList.objects.filter(pk=int(match["pk"])).first()
     if status_list is None:
-        raise ForeignCredentialError("The status list does not exist.")
+        raise ForeignCredentialError(gettext("The status list does not exist."))
     try:
         index = int(status.get("statusListIndex", ""))
         revoked = bit_is_set(bytes(status_list.bits), index)
     except (ValueError, StatusIndexError) as exc:
         raise MalformedCredentialError(f"statusListIndex: {exc}") from exc
     if revoked:
-        return Check("status", False, "Revoked by the issuer.")
-    return Check("status", True, "Not revoked.")
+        return Check("status", False, "revoked")
+    return Check("status", True, "not_revoked")
 
 
 def _check_subject(credential: dict[str, Any], *, name: str, email: str) -> Check:
     if not name and not email:
-        return Check("subject", None, "No name or email given to compare.")
+        return Check("subject", None, "subject_not_compared")
     subject = credential["credentialSubject"]
     identifiers = subject.get("identifier", []) if isinstance(subject, dict) else []
     wanted = {"name": canonical_name(name) if name else None, "emailAddress": canonical_email(email) if email else None}
@@ -187,8 +239,8 @@ def _check_subject(credential: dict[str, Any], *, name: str, email: str) -> Chec
         entries = [i for i in identifiers if isinstance(i, dict) and i.get("identityType") == kind]
         results.append(any(i.get("identityHash") == identity_hash(value, str(i.get("salt", ""))) for i in entries))
     if all(results):
-        return Check("subject", True, "The given name/email matches the credential's hashed subject.")
-    return Check("subject", False, "The given name/email does not match the credential's subject.")
+        return Check("subject", True, "subject_matches")
+    return Check("subject", False, "subject_differs")
 
 
 def verify_credential(
@@ -212,7 +264,7 @@ def verify_credential(
     except ProofError as exc:
         raise MalformedCredentialError(str(exc)) from exc
     if proof.proof_purpose != "assertionMethod":
-        raise MalformedCredentialError("The proof's purpose must be assertionMethod.")
+        raise MalformedCredentialError(gettext("The proof's purpose must be assertionMethod."))
     issuer_check, public_key = _check_issuer(credential, proof.verification_method)
     result = VerificationResult(credential_id=str(credential["id"]))
     result.checks = [

@@ -136,6 +136,22 @@ def test_verify_one_and_many_listing_every_check(people, certificate):
     one = client.post("/api/v1/certificates/verify/", {"credential": credential}, format="json").json()
     assert one["valid"] is True
     assert set(one["checks"]) == {"signature", "issuer", "validity", "status", "subject"}
+    assert {name: check["code"] for name, check in one["checks"].items()} == {
+        "signature": "signature_valid",
+        "issuer": "issuer_key_published",
+        "validity": "valid_without_expiry",
+        "status": "not_revoked",
+        "subject": "subject_not_compared",
+    }
+    assert one["checks"]["status"]["detail"] == "Not revoked."
+    # Messages follow Accept-Language (English by default); the codes do not.
+    in_bengali = client.post(
+        "/api/v1/certificates/verify/", {"credential": credential}, format="json", HTTP_ACCEPT_LANGUAGE="bn"
+    ).json()
+    assert {name: check["code"] for name, check in in_bengali["checks"].items()} == {
+        name: check["code"] for name, check in one["checks"].items()
+    }
+    assert in_bengali["checks"]["status"]["detail"] == "বাতিল করা হয়নি।"
     tampered = {**credential, "validFrom": "2001-01-01T00:00:00Z"}
     many = client.post(
         "/api/v1/certificates/verify/bulk/",

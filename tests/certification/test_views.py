@@ -6,11 +6,14 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.html import escape
 from PIL import Image
 
 from certification.models import Certificate, StatusList
 from certification.services import revoke_certificate
 from certification.status_lists import bit_is_set, decode_bits
+from certification.verification import verify_credential
 
 from .conftest import run_digitalbazaar
 
@@ -72,6 +75,68 @@ def test_verification_page_in_both_languages(client, certificate):
     assert "Genuine, but revoked" in client.get(f"/en/v/{certificate.pk}").content.decode()
     missing = client.get(f"/en/v/{uuid.uuid4()}")
     assert missing.status_code == 404 and "Certificate not found" in missing.content.decode()
+
+
+BENGALI_LETTERS = range(0x0980, 0x0A00)
+
+
+def has_bengali(text: str) -> bool:
+    return any(ord(char) in BENGALI_LETTERS for char in text)
+
+
+def checks_list(page) -> str:
+    """The page's list of checks: the <ul> after the "Checks" heading."""
+    body = page.content.decode()
+    start = body.index("<ul>", body.index("<h2>"))
+    return body[start : body.index("</ul>", start)]
+
+
+def test_verification_page_check_details_follow_the_page_language(client, certificate):
+    for state in ("genuine", "revoked"):
+        if state == "revoked":
+            revoke_certificate(certificate=certificate, reason="Issued in error")
+        result = verify_credential(data=certificate.credential.encode(), name="Nusrat Jahan")
+        english = checks_list(client.get(f"/en/v/{certificate.pk}", {"name": "Nusrat Jahan"}))
+        bengali = checks_list(client.get(f"/bn/v/{certificate.pk}", {"name": "Nusrat Jahan"}))
+        for check in result.checks:
+            with translation.override("en"):
+                in_english = check.detail
+            with translation.override("bn"):
+                in_bengali, label = check.detail, check.label
+            assert has_bengali(in_bengali) and not has_bengali(in_english), check.code
+            assert escape(in_bengali) in bengali and escape(in_english) not in bengali, check.code
+            assert escape(label) in bengali
+            assert escape(in_english) in english and escape(in_bengali) not in english, check.code
+        assert not has_bengali(english)
+        status = {
+            "genuine": ("Not revoked.", "বাতিল করা হয়নি।"),
+            "revoked": ("Revoked by the issuer.", "সনদ প্রদানকারী এটি বাতিল করেছে।"),
+        }
+        assert status[state][0] in english and status[state][1] in bengali
+        assert "eddsa-rdfc-2022 স্বাক্ষরটি ক্রেডেনশিয়ালের সঙ্গে মিলেছে।" in bengali
+
+
+def test_verify_endpoint_answers_in_the_negotiated_language_with_the_same_codes(client, certificate):
+    def verify(data: bytes, **headers):
+        return client.post("/certificates/verify", data=data, content_type="application/octet-stream", **headers)
+
+    pdf = certificate.pdf.read()
+    english = verify(pdf).json()
+    bengali = verify(pdf, HTTP_ACCEPT_LANGUAGE="bn").json()
+    assert english["valid"] is bengali["valid"] is True
+    assert {name: (c["passed"], c["code"]) for name, c in english["checks"].items()} == {
+        name: (c["passed"], c["code"]) for name, c in bengali["checks"].items()
+    }
+    assert english["checks"]["status"] == {"passed": True, "code": "not_revoked", "detail": "Not revoked."}
+    assert bengali["checks"]["status"] == {"passed": True, "code": "not_revoked", "detail": "বাতিল করা হয়নি।"}
+    assert all(has_bengali(check["detail"]) for check in bengali["checks"].values())
+    assert not any(has_bengali(check["detail"]) for check in english["checks"].values())
+    no_credential_png = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(no_credential_png, format="PNG")
+    for data in (pdf[:2000], no_credential_png.getvalue(), b"GIF89a"):
+        refused_en, refused_bn = verify(data), verify(data, HTTP_ACCEPT_LANGUAGE="bn")
+        assert refused_en.status_code == refused_bn.status_code == 400
+        assert not has_bengali(refused_en.json()["error"]) and has_bengali(refused_bn.json()["error"])
 
 
 def test_verification_page_escapes_names(client, accredited_course, issue):
