@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("organisations/<int:pk>/enrol/", admin_views.organisation_enrol, name="organisation_enrol"),
     path(
+        "organisations/<int:pk>/enrol-member/",
+        admin_views.organisation_enrol_member,
+        name="organisation_enrol_member",
+    ),
+    path(
         "organisations/<int:pk>/refused.csv",
         admin_views.organisation_refusals,
         name="organisation_refusals",

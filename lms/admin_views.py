@@ -8,19 +8,21 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from .exports import csv_response, export_response
-from .forms import AssignmentForm, EnrolmentUploadForm
+from .forms import AssignmentForm, EnrolmentUploadForm, MemberEnrolmentForm
 from .models import Organisation
 from .selectors import (
     ENROLMENT_EXPORT_HEADINGS,
+    AmbiguousMember,
     administered_organisations,
     course_enrolment_rows,
     course_funnel,
+    find_member,
     organisation_enrolment_rows,
     organisation_report,
     question_results,
     trainer_courses,
 )
-from .services import EnrolmentRefused, assign_course, import_enrolments
+from .services import EnrolmentRefused, assign_course, enrol_member, import_enrolments
 
 EXPORT_FORMATS = {"csv", "xlsx"}
 REFUSALS_SESSION_KEY = "lms_enrolment_refusals"
@@ -101,6 +103,66 @@ def organisation_refusals(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     return csv_response(
         filename=f"refused-{organisation.code}", headings=["row", "email", "course", "reason"], rows=stored["rows"]
+    )
+
+
+MEMBER_FORM_FIELDS = {"user": "member", "due_on": "due_on", "course": "course"}
+
+
+def organisation_enrol_member(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol one member of the unit (or of a sub-unit) through ``enrol_member``, the API's service.
+
+    The member is typed (email, username or mobile number) and looked up among the unit's own members
+    only: with thousands of them a list would not do, and someone outside the unit is "not found",
+    exactly like someone who does not exist."""
+    organisation = _organisation(request, pk)
+    form = MemberEnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = find_member(organisation=organisation, identifier=data["member"])
+        except AmbiguousMember:
+            user = None
+            form.add_error("member", _("Several members have this email; enter the username instead."))
+        else:
+            if user is None:
+                form.add_error(
+                    "member",
+                    _("No member of %(unit)s or its units has this email, username or mobile number.")
+                    % {"unit": organisation.name},
+                )
+        if user is not None:
+            try:
+                enrolment = enrol_member(
+                    organisation=organisation,
+                    user=user,
+                    course=data["course"],
+                    due_on=data["due_on"],
+                    enrolled_by=request.user,
+                )
+            except EnrolmentRefused as exc:
+                form.add_error(MEMBER_FORM_FIELDS.get(exc.field), exc.message)
+            else:
+                name = user.get_full_name() or user.get_username()
+                if enrolment.due_on:
+                    text = _("%(name)s is enrolled in %(course)s, due %(date)s.") % {
+                        "name": name,
+                        "course": enrolment.course.title,
+                        "date": enrolment.due_on.isoformat(),
+                    }
+                else:
+                    text = _("%(name)s is enrolled in %(course)s.") % {"name": name, "course": enrolment.course.title}
+                messages.success(request, text)
+                return redirect("lms_admin:organisation_enrol_member", pk=organisation.pk)
+    return TemplateResponse(
+        request,
+        "lms/admin/organisation_enrol_member.html",
+        {
+            "page_title": _("Enrol a member: %(unit)s") % {"unit": organisation.name},
+            "organisation": organisation,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -93,6 +93,49 @@ class AssignmentForm(forms.Form):
     due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class CourseChoiceField(forms.ModelChoiceField):
+    """Offers the published courses but accepts the id of any course, so that a course unpublished
+    while the form was open is refused by the enrolment service, with its reason, not as "invalid"."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return CoursePage.objects.get(pk=int(value))
+        except (TypeError, ValueError, CoursePage.DoesNotExist):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+class MemberEnrolmentForm(forms.Form):
+    member = forms.CharField(
+        label=_("Member"),
+        max_length=254,
+        help_text=_("Their email, username or mobile number, as they sign in."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}),
+    )
+    course = CourseChoiceField(
+        label=_("Course"),
+        queryset=CoursePage.objects.live().order_by("title"),
+        error_messages={"invalid_choice": _("No course has this id; choose one from the list.")},
+    )
+    due_on = forms.DateField(
+        label=_("Due date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Enter the due date as a date written YYYY-MM-DD.")},
+    )
+
+    def clean_member(self) -> str:
+        """A mobile number is looked up as stored (+8801…), an email in lower case, anything else as
+        typed (a username)."""
+        typed = self.cleaned_data["member"].strip()
+        try:
+            return normalise_sign_in_name(typed)
+        except ValidationError:
+            return typed
+
+
 class ErasureForm(forms.Form):
     password = forms.CharField(
         label=_("Your password, to confirm"),

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
@@ -69,6 +70,35 @@ def administered_organisations(*, user: AbstractBaseUser) -> QuerySet[Organisati
 def members_of(*, organisation: Organisation) -> Q:
     """A filter on enrolments (or anything with ``user``) for members of a unit and its sub-units."""
     return Q(user__learner_profile__organisation__path__startswith=organisation.path)
+
+
+class AmbiguousMember(Exception):
+    """Several members of a unit answer to the same email: the admin has to name one by username."""
+
+
+def find_member(*, organisation: Organisation, identifier: str) -> AbstractBaseUser | None:
+    """The active member of a unit (or of its sub-units) whose username, email or mobile number is
+    ``identifier``; None for anyone else. Only the unit's own members are searched, so an admin cannot
+    tell a person of another organisation from one who does not exist."""
+    identifier = identifier.strip()
+    if not identifier:
+        return None
+    candidates = list(
+        get_user_model()
+        .objects.filter(
+            Q(username__iexact=identifier) | Q(email__iexact=identifier) | Q(learner_profile__phone=identifier),
+            is_active=True,
+            learner_profile__organisation__path__startswith=organisation.path,
+        )
+        .select_related("learner_profile__organisation")
+        .order_by("pk")[:3]
+    )
+    by_username = [user for user in candidates if user.username.lower() == identifier.lower()]
+    if len(by_username) == 1 or len(candidates) == 1:
+        return (by_username or candidates)[0]
+    if candidates:
+        raise AmbiguousMember(identifier)
+    return None
 
 
 def _status_counts(prefix: str = "") -> dict:

@@ -121,27 +121,43 @@ def enrol(
     course: CoursePage,
     source: str = EnrolmentSource.SELF,
     assignment: Assignment | None = None,
+    due_on: date | None = None,
 ) -> Enrolment:
-    """Enrol a learner in a published course whose prerequisites they have completed."""
+    """Enrol a learner in a published course whose prerequisites they have completed.
+
+    The refusals speak to whoever asked: the learner for a self-enrolment, the admin otherwise. The due
+    date is the assignment's unless one is given."""
+    by_learner = source == EnrolmentSource.SELF
     if not course.live:
         raise EnrolmentRefused(_("This course is not open for enrolment."), code="course_not_published")
     missing = missing_prerequisites(user=user, course=course)
     if missing:
         titles = ", ".join(prerequisite.title for prerequisite in missing)
-        raise EnrolmentRefused(
-            _("Complete these courses first: %(titles)s.") % {"titles": titles}, code="prerequisites_missing"
-        )
+        if by_learner:
+            message = _("Complete these courses first: %(titles)s.") % {"titles": titles}
+        else:
+            message = _("%(name)s has not completed the prerequisite courses yet: %(titles)s.") % {
+                "name": _learner_name(user),
+                "titles": titles,
+            }
+        raise EnrolmentRefused(message, code="prerequisites_missing")
+    if due_on is None and assignment is not None:
+        due_on = assignment.due_on
     try:
         with transaction.atomic():
             return Enrolment.objects.create(
-                user=user,
-                course=course,
-                source=source,
-                assignment=assignment,
-                due_on=assignment.due_on if assignment else None,
+                user=user, course=course, source=source, assignment=assignment, due_on=due_on
             )
     except IntegrityError:
-        raise EnrolmentRefused(_("You are already enrolled in this course."), code="already_enrolled") from None
+        if by_learner:
+            message = _("You are already enrolled in this course.")
+        else:
+            message = _("%(name)s is already enrolled in this course.") % {"name": _learner_name(user)}
+        raise EnrolmentRefused(message, code="already_enrolled") from None
+
+
+def _learner_name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -993,7 +1009,11 @@ def enrol_member(
     enrolled_by: AbstractBaseUser | None = None,
 ) -> Enrolment:
     """An organisation admin enrols one member of their unit (or of a sub-unit), with an optional due
-    date: the same rules as the CSV import, for systems that enrol people one at a time."""
+    date: the same rules as the CSV import, for the admin's form and for systems that enrol people one
+    at a time.
+
+    An existing enrolment is never changed, not even its due date: the admin is told the date it keeps
+    (a new date for everyone in a unit is what "Assign a course" is for)."""
     if not user.is_active or not _is_member(user=user, organisation=organisation):
         raise EnrolmentRefused(
             _("This person is not a member of %(unit)s or its units.") % {"unit": organisation.name},
@@ -1002,11 +1022,19 @@ def enrol_member(
         )
     if due_on is not None and due_on < timezone.localdate():
         raise EnrolmentRefused(_("The due date is in the past."), code="due_date_in_past", field="due_on")
-    enrolment = enrol(user=user, course=course, source=EnrolmentSource.ADMIN)
-    if due_on is not None:
-        enrolment.due_on = due_on
-        enrolment.save(update_fields=["due_on"])
-    return enrolment
+    try:
+        return enrol(user=user, course=course, source=EnrolmentSource.ADMIN, due_on=due_on)
+    except EnrolmentRefused as refused:
+        if refused.code != "already_enrolled" or due_on is None:
+            raise
+        kept = Enrolment.objects.filter(user=user, course=course).values_list("due_on", flat=True).first()
+        if kept is None:
+            note = _("The due date you gave was not applied; the enrolment still has no due date.")
+        else:
+            note = _("The due date you gave was not applied; the enrolment keeps its due date, %(date)s.") % {
+                "date": kept.isoformat()
+            }
+        raise EnrolmentRefused(f"{refused.message} {note}", code=refused.code) from None
 
 
 def _is_member(*, user: AbstractBaseUser, organisation: Organisation) -> bool:

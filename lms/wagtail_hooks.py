@@ -2,16 +2,18 @@
 learning reports in the admin's Reports menu."""
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from courses.models import LessonPage
+from courses.models import CoursePage, LessonPage
 from courses.services import KnowledgeCheckNotFound, mark_knowledge_check
 
 from .selectors import administered_organisations, trainer_courses
 from .services import record_knowledge_check_answer, record_lesson_visit
+from .templatetags.learner_progress import course_progress, lesson_progress
 
 
 def _routed_view(serve_args: tuple) -> tuple[str, dict]:
@@ -43,6 +45,18 @@ def record_lesson_learning(page, request: HttpRequest, serve_args, serve_kwargs)
                 user=request.user, lesson=page, block_id=kwargs["block_id"], correct=feedback.correct
             )
     return None
+
+
+@hooks.register("learning_panel")
+def learner_progress_panel(*, context, page) -> str:
+    """The learner's progress box on a course page (or the enrol button, or the missing prerequisites)
+    and "Mark as complete" on a lesson page, for courses' ``{% learning_panel page %}``."""
+    request = context.get("request")
+    if isinstance(page, CoursePage):
+        return render_to_string("lms/includes/course_progress.html", course_progress(context, page), request=request)
+    if isinstance(page, LessonPage):
+        return render_to_string("lms/includes/lesson_progress.html", lesson_progress(context, page), request=request)
+    return ""
 
 
 class OrganisationReportsMenuItem(MenuItem):

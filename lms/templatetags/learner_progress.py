@@ -1,5 +1,6 @@
-"""Progress on the course and lesson pages. Courses' templates load this library; courses' Python
-imports nothing of lms, so the dependency stays one-way in code."""
+"""Progress on the course and lesson pages. Courses' templates do not load this library: they call
+their own ``{% learning_panel page %}``, and lms's ``learning_panel`` hook renders these tags' templates,
+so courses depends on lms neither in code nor in templates."""
 
 from django import template
 from django.contrib.auth.models import AnonymousUser

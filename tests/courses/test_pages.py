@@ -149,3 +149,21 @@ def test_lesson_text_in_another_language_than_the_page_says_so(client, tree):
     lesson = LessonPageFactory(parent=ModulePageFactory(parent=course))
     assert '<article class="prose" lang="bn">' in client.get(lesson.url).text
     assert '<article class="prose">' in client.get(tree.lessons[0].url).text
+
+
+def test_the_learning_panel_is_whatever_the_learning_hooks_return(client, tree):
+    """Courses renders the ``learning_panel`` hooks' HTML where the learner's progress goes; it loads no
+    other app's template library. Here lms answers (the enrol button) and a second hook's plain string
+    is escaped, not run."""
+    from wagtail import hooks
+
+    def another_panel(*, context, page):
+        return f"<script>alert('{page.title}')</script>"
+
+    with hooks.register_temporarily("learning_panel", another_panel):
+        course_page = client.get(tree.course.url).text
+        lesson_page = client.get(tree.lessons[0].url).text
+    assert "Enrol in this course" in course_page
+    assert f"&lt;script&gt;alert(&#x27;{tree.course.title}&#x27;)&lt;/script&gt;" in course_page
+    assert "<script>alert(" not in course_page and "<script>alert(" not in lesson_page
+    assert f"&lt;script&gt;alert(&#x27;{tree.lessons[0].title}&#x27;)" in lesson_page

@@ -301,3 +301,166 @@ def test_trainer_report_shows_the_funnel_and_the_most_missed_question(tree):
     assert questions[0]["lesson"] == tree.lessons[1].title and questions[0]["right_percent"] == 0
     assert questions[1]["right_percent"] == 100 and questions[1]["learners"] == 3
     assert questions[2]["attempts"] == 0
+
+
+# --- enrolling one member from the admin ---------------------------------------------------------
+
+
+def enrol_one(client, unit, **data):
+    return client.post(reverse("lms_admin:organisation_enrol_member", args=[unit.pk]), data)
+
+
+def errors_of(response) -> dict[str, list[str]]:
+    return {field: list(messages) for field, messages in response.context["form"].errors.items()}
+
+
+def test_an_org_admin_enrols_one_member_by_email_username_or_mobile(tree, units, officer):
+    by_email = member(units["department"], username="rahima@gov.bd", email="rahima@gov.bd")
+    by_username = member(units["division"], username="karim")
+    by_mobile = member(units["department"], username="+8801712345678", email="")
+    by_mobile.learner_profile.phone = "+8801712345678"
+    by_mobile.learner_profile.save(update_fields=["phone"])
+    client = admin_client(officer)
+    due = timezone.localdate() + timedelta(days=20)
+    response = enrol_one(client, units["division"], member=" Rahima@GOV.bd ", course=tree.course.pk, due_on=due)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("lms_admin:organisation_enrol_member", args=[units["division"].pk])
+    page = client.get(response["Location"]).content.decode()
+    assert f"is enrolled in {tree.course.title}, due {due.isoformat()}" in page
+    assert enrol_one(client, units["division"], member="KARIM", course=tree.course.pk).status_code == 302
+    assert enrol_one(client, units["division"], member="017-1234-5678", course=tree.course.pk).status_code == 302
+    enrolments = {e.user_id: e for e in Enrolment.objects.filter(course=tree.course)}
+    assert set(enrolments) == {by_email.pk, by_username.pk, by_mobile.pk}
+    assert {e.source for e in enrolments.values()} == {"admin"}
+    assert enrolments[by_email.pk].due_on == due and enrolments[by_username.pk].due_on is None
+
+
+def test_someone_outside_the_unit_is_not_found_like_nobody(tree, units, officer):
+    outsider = member(units["elsewhere"], username="health-officer", email="health@gov.bd")
+    parent_member = member(units["ministry"], username="minister", email="minister@gov.bd")
+    inactive = member(units["department"], username="gone", email="gone@gov.bd", is_active=False)
+    client = admin_client(officer)
+    unknown = enrol_one(client, units["division"], member="nobody@gov.bd", course=tree.course.pk)
+    assert unknown.status_code == 400
+    expected = {"member": ["No member of ICT Division or its units has this email, username or mobile number."]}
+    assert errors_of(unknown) == expected
+    for person in (outsider, parent_member, inactive):
+        for identifier in (person.email, person.username):
+            response = enrol_one(client, units["division"], member=identifier, course=tree.course.pk)
+            assert response.status_code == 400 and errors_of(response) == expected, identifier
+    # a member of the division is not a member of its sub-unit
+    in_division = member(units["division"], username="karim")
+    response = enrol_one(client, units["department"], member="karim", course=tree.course.pk)
+    assert errors_of(response)["member"][0].startswith("No member of e-Gov Department")
+    assert not Enrolment.objects.filter(user=in_division).exists()
+    assert not Enrolment.objects.exists()
+
+
+def test_already_enrolled_changes_nothing_and_says_what_happened_to_the_due_date(tree, units, officer):
+    learner = member(units["department"], username="karim", first_name="Karim", last_name="Uddin")
+    kept = timezone.localdate() + timedelta(days=3)
+    enrolment = Enrolment.objects.create(user=learner, course=tree.course, progress_percent=40, due_on=kept)
+    client = admin_client(officer)
+    response = enrol_one(client, units["division"], member="karim", course=tree.course.pk)
+    assert response.status_code == 400
+    assert errors_of(response) == {"__all__": ["Karim Uddin is already enrolled in this course."]}
+    later = timezone.localdate() + timedelta(days=60)
+    response = enrol_one(client, units["division"], member="karim", course=tree.course.pk, due_on=later)
+    assert errors_of(response)["__all__"] == [
+        "Karim Uddin is already enrolled in this course. The due date you gave was not applied; "
+        f"the enrolment keeps its due date, {kept.isoformat()}."
+    ]
+    enrolment.refresh_from_db()
+    assert (enrolment.due_on, enrolment.progress_percent, enrolment.source) == (kept, 40, "self")
+    Enrolment.objects.filter(pk=enrolment.pk).update(due_on=None)
+    response = enrol_one(client, units["division"], member="karim", course=tree.course.pk, due_on=later)
+    assert "the enrolment still has no due date" in errors_of(response)["__all__"][0]
+    assert Enrolment.objects.get().due_on is None
+
+
+def test_unpublished_courses_prerequisites_and_bad_dates_are_refused(tree, units, officer):
+    from tests.factories import ModulePageFactory
+
+    learner = member(units["department"], username="karim", first_name="Karim", last_name="Uddin")
+    draft = CoursePageFactory(parent=tree.catalogue, title="Draft course", live=False)
+    advanced = CoursePageFactory(parent=tree.catalogue, title="Advanced")
+    ModulePageFactory(parent=advanced)
+    advanced.prerequisites.add(tree.course)
+    advanced.save_revision().publish()
+    client = admin_client(officer)
+    form_page = client.get(reverse("lms_admin:organisation_enrol_member", args=[units["division"].pk]))
+    assert "Draft course" not in form_page.content.decode()  # only published courses are offered
+    response = enrol_one(client, units["division"], member="karim", course=draft.pk)
+    assert errors_of(response) == {"__all__": ["This course is not open for enrolment."]}
+    response = enrol_one(client, units["division"], member="karim", course=advanced.pk)
+    assert errors_of(response) == {
+        "__all__": [f"Karim Uddin has not completed the prerequisite courses yet: {tree.course.title}."]
+    }
+    past = timezone.localdate() - timedelta(days=1)
+    response = enrol_one(client, units["division"], member="karim", course=tree.course.pk, due_on=past)
+    assert errors_of(response) == {"due_on": ["The due date is in the past."]}
+    for malformed in ("31/12/2030", "2030-02-30", "soon"):
+        response = enrol_one(client, units["division"], member="karim", course=tree.course.pk, due_on=malformed)
+        assert errors_of(response) == {"due_on": ["Enter the due date as a date written YYYY-MM-DD."]}, malformed
+    for course in ("", "987654", "not-a-number"):
+        response = enrol_one(client, units["division"], member="karim", course=course)
+        assert response.status_code == 400 and list(errors_of(response)) == ["course"], course
+    response = enrol_one(client, units["division"], member="", course=tree.course.pk)
+    assert list(errors_of(response)) == ["member"]
+    assert not Enrolment.objects.filter(user=learner).exists()
+
+
+def test_who_may_enrol_a_member(tree, units, officer):
+    from django.contrib.auth import get_user_model
+
+    learner = member(units["department"], username="karim", email="karim@gov.bd")
+    url = reverse("lms_admin:organisation_enrol_member", args=[units["department"].pk])
+    body = {"member": "karim@gov.bd", "course": tree.course.pk}
+
+    for method in ("get", "post"):
+        anonymous = getattr(Client(), method)(url, body if method == "post" else None)
+        assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    no_admin_rights = admin_client(member(units["department"]))
+    assert no_admin_rights.get(url).status_code in {302, 403}
+    assert no_admin_rights.post(url, body).status_code in {302, 403}
+    trainer = admin_client(TrainerFactory())  # reaches the Wagtail admin, administers no unit
+    assert trainer.get(url).status_code == 404 and trainer.post(url, body).status_code == 404
+    health_admin = UserFactory(username="health-admin")
+    make_organisation_admin(user=health_admin, organisation=units["elsewhere"])
+    other = admin_client(health_admin)
+    assert other.get(url).status_code == 404 and other.post(url, body).status_code == 404
+    # through their own unit's form, the division's member is "not found", as someone who does not exist
+    own = reverse("lms_admin:organisation_enrol_member", args=[units["elsewhere"].pk])
+    existing = other.post(own, body)
+    missing = other.post(own, {**body, "member": "nobody-at-all@gov.bd"})
+    assert existing.status_code == missing.status_code == 400
+    assert errors_of(existing) == errors_of(missing)
+    assert not Enrolment.objects.exists()
+
+    assert admin_client(officer).post(url, body).status_code == 302
+    assert Enrolment.objects.get().user == learner
+    superuser = get_user_model().objects.create_superuser("root", "root@gov.bd", "correct horse battery")
+    stranger = member(units["elsewhere"], username="health-officer")
+    elsewhere = reverse("lms_admin:organisation_enrol_member", args=[units["elsewhere"].pk])
+    response = admin_client(superuser).post(elsewhere, {"member": "health-officer", "course": tree.course.pk})
+    assert response.status_code == 302 and Enrolment.objects.filter(user=stranger).exists()
+
+
+def test_the_enrol_a_member_form_is_linked_and_costs_the_same_queries_at_two_sizes(tree, units, officer):
+    client = admin_client(officer)
+    url = reverse("lms_admin:organisation_enrol_member", args=[units["division"].pk])
+    assert url in client.get(reverse("lms_admin:organisation_report", args=[units["division"].pk])).content.decode()
+    assert url in client.get(reverse("lms_admin:organisation_index")).content.decode()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    queries()
+    for _ in range(2):
+        member(units["department"])
+    small = queries()
+    for index in range(60):
+        member(units["division" if index % 2 else "department"])
+    assert queries() == small

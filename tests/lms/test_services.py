@@ -1,11 +1,13 @@
 """Learning records through the services: progress, idempotency, completion rule and refusals."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from lms.models import ActivityResult, Enrolment, EnrolmentStatus, LessonProgress
+from lms.models import ActivityResult, Enrolment, EnrolmentSource, EnrolmentStatus, LessonProgress
 from lms.services import (
     EnrolmentRefused,
     InvalidStatement,
@@ -198,6 +200,32 @@ def test_prerequisites_are_enforced(tree, learner):
     assert tree.course.title in refused.value.message
     Enrolment.objects.create(user=learner, course=tree.course, status=EnrolmentStatus.COMPLETED)
     assert enrol(user=learner, course=advanced).course_id == advanced.pk
+
+
+def test_refusals_speak_to_whoever_asked_for_the_enrolment(tree, learner):
+    learner.first_name, learner.last_name = "Amina", "Begum"
+    advanced = CoursePageFactory(parent=tree.catalogue, title="Advanced service design")
+    ModulePageFactory(parent=advanced)
+    advanced.prerequisites.add(tree.course)
+    advanced.save_revision().publish()
+    refusals = {}
+    for source in (EnrolmentSource.SELF, EnrolmentSource.ADMIN):
+        with pytest.raises(EnrolmentRefused) as refused:
+            enrol(user=learner, course=advanced, source=source)
+        refusals[source] = refused.value.message
+    assert refusals == {
+        EnrolmentSource.SELF: f"Complete these courses first: {tree.course.title}.",
+        EnrolmentSource.ADMIN: f"Amina Begum has not completed the prerequisite courses yet: {tree.course.title}.",
+    }
+    due = timezone.localdate() + timedelta(days=9)
+    assert enrol(user=learner, course=tree.course, source=EnrolmentSource.ADMIN, due_on=due).due_on == due
+    for source, message in (
+        (EnrolmentSource.SELF, "You are already enrolled in this course."),
+        (EnrolmentSource.ADMIN, "Amina Begum is already enrolled in this course."),
+    ):
+        with pytest.raises(EnrolmentRefused) as refused:
+            enrol(user=learner, course=tree.course, source=source)
+        assert (refused.value.code, refused.value.message) == ("already_enrolled", message)
 
 
 def test_one_learner_cannot_record_for_another(tree, learner, enrolment):
