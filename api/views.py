@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -442,9 +443,19 @@ class OrganisationEnrolmentsView(AdministeredOrganisation, generics.ListAPIView)
         data = MemberEnrolmentRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         course = _published_course(data.validated_data["course"])
-        member = get_user_model().objects.filter(email__iexact=data.validated_data["email"]).first()
+        # only the unit's own members are looked up: an outsider and a stranger get the same answer
+        member = (
+            get_user_model()
+            .objects.filter(
+                email__iexact=data.validated_data["email"],
+                is_active=True,
+                learner_profile__organisation__path__startswith=organisation.path,
+            )
+            .first()
+        )
         if member is None:
-            raise ValidationError({"email": [ErrorDetail("No account has this email.", code="not_found")]})
+            message = _("No member of %(unit)s or its units has this email.") % {"unit": organisation.name}
+            raise ValidationError({"email": [ErrorDetail(message, code="not_a_member")]})
         enrolment = enrol_member(
             organisation=organisation,
             user=member,

@@ -969,10 +969,9 @@ def import_enrolments(*, organisation: Organisation, raw: bytes) -> EnrolmentImp
             reason = _("The due date “%(value)s” is not a date written YYYY-MM-DD.") % {"value": due}
         elif due_on is not None and due_on < today:
             reason = _("The due date is in the past.")
-        elif user is None:
-            reason = _("No account has this email.")
-        elif not _is_member(user=user, organisation=organisation):
-            reason = _("This person is not a member of %(unit)s or its units.") % {"unit": organisation.name}
+        elif user is None or not _is_member(user=user, organisation=organisation):
+            # a person of another organisation reads the same as nobody: the file reveals no accounts
+            reason = _("No member of %(unit)s or its units has this email.") % {"unit": organisation.name}
         elif course is None:
             reason = _("No published course has this id or slug.")
         elif (email.lower(), str(course.pk)) in seen:

@@ -116,9 +116,12 @@ def test_only_the_units_admin_enrols_its_members(people, tree):
     )
     assert refused == {None: 403, "learner": 404, "other_learner": 404, "trainer": 404, "other_admin": 404}
     assert not Enrolment.objects.exists()
-    stranger = {**body, "email": people.other_learner.email}
-    response = people.client("admin").post(url, stranger, format="json")
-    assert (response.status_code, response.json()["code"]) == (409, "not_a_member")
+    # a person of another organisation and an email with no account get the same answer
+    outsider = people.client("admin").post(url, {**body, "email": people.other_learner.email}, format="json")
+    nobody = people.client("admin").post(url, {**body, "email": "nobody@example.gov.bd"}, format="json")
+    assert outsider.status_code == nobody.status_code == 400
+    assert outsider.json() == nobody.json()
+    assert (outsider.json()["code"], outsider.json()["field"]) == ("not_a_member", "email")
     response = people.client("admin").post(url, body, format="json")
     assert response.status_code == 201
     assert response.json()["due_on"] == "2099-01-31"
