@@ -3,7 +3,9 @@ learning reports in the admin's Reports menu."""
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -105,3 +107,9 @@ def learner_activity_results(*, request: HttpRequest, lesson) -> dict[str, dict]
         }
         for block_id, scaled, success, attempts in scores
     }
+
+
+@hooks.register("insert_global_admin_css")
+def admin_fonts_for_bengali_and_dzongkha():
+    """Trainers write Bengali (and Dzongkha) in the admin: draw it with the site's fonts, not boxes."""
+    return format_html('<link rel="stylesheet" href="{}">', static("lms/admin-fonts.css"))
