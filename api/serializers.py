@@ -347,20 +347,82 @@ class StatementSerializer(serializers.Serializer):
     timestamp = serializers.DateTimeField(required=False)
 
 
+class StoredStatementSerializer(serializers.Serializer):
+    """A statement as stored: the statement received, with its ``id`` and the ``stored`` time set."""
+
+    id = serializers.UUIDField()
+    actor = serializers.DictField()
+    verb = serializers.DictField()
+    object = serializers.DictField()
+    stored = serializers.CharField()
+
+
 class StatementResultSerializer(serializers.Serializer):
     statements = serializers.ListField(child=serializers.DictField())
-    more = serializers.CharField(allow_blank=True, help_text="Always empty: ask again with `until` to page back.")
+    more = serializers.CharField(
+        allow_blank=True,
+        help_text="Empty when this is the last page; otherwise the relative IRL of the next page of the same "
+        "query (same filters and order, statements stored meanwhile left out). Opaque, signed, valid for "
+        "24 hours and only for the learner it was issued to.",
+    )
 
 
 class StatementQuerySerializer(serializers.Serializer):
-    statementId = serializers.UUIDField(required=False)  # noqa: N815 - the xAPI parameter name
+    statementId = serializers.UUIDField(  # noqa: N815 - the xAPI parameter name
+        required=False, help_text="Answer with that statement alone (only `format` and `attachments` may join)."
+    )
+    voidedStatementId = serializers.UUIDField(  # noqa: N815 - the xAPI parameter name
+        required=False,
+        help_text="A voided statement. This store refuses voiding statements, so none is ever voided: a 404.",
+    )
     verb = serializers.CharField(required=False, max_length=500, help_text="Verb IRI.")
     activity = serializers.CharField(required=False, max_length=500, help_text="Object (activity) IRI.")
     since = serializers.DateTimeField(required=False, help_text="Stored after this time.")
     until = serializers.DateTimeField(required=False, help_text="Stored at or before this time.")
     limit = serializers.IntegerField(
-        required=False, min_value=0, max_value=500, default=0, help_text="0: the server's maximum (100)."
+        required=False, min_value=0, max_value=500, default=0, help_text="0 (or above 100): the server's maximum, 100."
     )
+    ascending = serializers.ChoiceField(
+        choices=["true", "false"], required=False, default="false", help_text="true: oldest stored first."
+    )
+    format = serializers.ChoiceField(
+        choices=["exact", "ids"],
+        required=False,
+        default="exact",
+        help_text="exact: as received; ids: agents, verbs and activities by their identifiers only. "
+        "canonical is not supported (400).",
+    )
+    attachments = serializers.ChoiceField(
+        choices=["false"],
+        required=False,
+        default="false",
+        help_text="Attachment data is not stored, so true (a multipart answer) is refused with a 400.",
+    )
+    more = serializers.CharField(
+        required=False, max_length=4000, help_text="The next page, as given in `more`; alone, no other parameter."
+    )
+
+    def validate(self, data):
+        single = {"statementId", "voidedStatementId"} & set(self.initial_data)
+        if len(single) == 2:
+            raise serializers.ValidationError(
+                {"voidedStatementId": ["Ask for statementId or voidedStatementId, not both."]},
+                code="conflicting_parameters",
+            )
+        if single:
+            others = set(self.initial_data) - single - {"format", "attachments"}
+            if others:
+                name = sorted(others)[0]
+                raise serializers.ValidationError(
+                    {name: [f"With {single.pop()} only format and attachments may be given."]},
+                    code="single_statement_parameters",
+                )
+        if "more" in self.initial_data and len(self.initial_data) > 1:
+            name = sorted(set(self.initial_data) - {"more"})[0]
+            raise serializers.ValidationError(
+                {name: ["A more link carries its whole query: send it alone."]}, code="more_alone"
+            )
+        return data
 
 
 class StatementPutQuerySerializer(serializers.Serializer):

@@ -1,10 +1,22 @@
+from datetime import datetime
+from urllib.parse import urlencode
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import generics, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
@@ -33,6 +45,7 @@ from lms.selectors import (
 )
 from lms.services import assign_course, enrol, enrol_member, record_statement
 
+from . import xapi
 from .authentication import ClientScopes
 from .serializers import (
     AssignmentRequestSerializer,
@@ -56,6 +69,7 @@ from .serializers import (
     StatementQuerySerializer,
     StatementResultSerializer,
     StatementSerializer,
+    StoredStatementSerializer,
     VerificationResultSerializer,
     VerifyRequestSerializer,
 )
@@ -490,7 +504,6 @@ class OrganisationAssignmentsView(AdministeredOrganisation, generics.ListAPIView
 
 # --- xAPI statements ---------------------------------------------------------------------------
 
-XAPI_VERSION = "1.0.3"
 MAX_STATEMENTS_PER_REQUEST = 100
 MAX_STATEMENTS_PER_PAGE = 100
 STATEMENT_EXAMPLE = {
@@ -501,21 +514,31 @@ STATEMENT_EXAMPLE = {
     "result": {"score": {"raw": 4, "min": 0, "max": 5, "scaled": 0.8}, "success": True, "completion": True},
     "timestamp": "2026-11-23T09:15:00Z",
 }
-
-
-STATEMENTS_REQUEST_SCHEMA = {
-    "oneOf": [
-        {"$ref": "#/components/schemas/Statement"},
-        {
-            "type": "array",
-            "items": {"$ref": "#/components/schemas/Statement"},
-            "minItems": 1,
-            "maxItems": MAX_STATEMENTS_PER_REQUEST,
-        },
-    ]
-}
-STATEMENT_IDS_SCHEMA = {"type": "array", "items": {"type": "string", "format": "uuid"}}
-BATCH_MESSAGE = f"Send between 1 and {MAX_STATEMENTS_PER_REQUEST} statements at once."
+XAPI_HEADERS = [
+    OpenApiParameter(
+        xapi.VERSION_HEADER,
+        {"type": "string", "pattern": r"^1\.0(\.[0-9]+)?$", "example": xapi.XAPI_VERSION},
+        location=OpenApiParameter.HEADER,
+        required=True,
+        description="The xAPI version the client speaks: 1.0.3 (any 1.0.x). Without it the request is a 400.",
+    ),
+    OpenApiParameter(
+        xapi.VERSION_HEADER,
+        {"type": "string", "enum": [xapi.XAPI_VERSION]},
+        location=OpenApiParameter.HEADER,
+        response=True,
+        required=True,
+        description="The version of xAPI this resource follows.",
+    ),
+    OpenApiParameter(
+        "X-Experience-API-Consistent-Through",
+        OpenApiTypes.DATETIME,
+        location=OpenApiParameter.HEADER,
+        response=True,
+        required=True,
+        description="Every statement stored before this time can be read (statements are stored synchronously).",
+    ),
+]
 
 
 def _record(user, items: list) -> list[str]:
@@ -526,33 +549,111 @@ def _record(user, items: list) -> list[str]:
 
 class StatementsView(APIView):
     """The xAPI 1.0.3 Statements resource for the signed-in learner: statements about yourself and
-    this site's activities, stored once by id and counted in your progress as the lesson player's are."""
+    this site's activities, stored once by id and counted in your progress as the lesson player's are.
+    Every request carries ``X-Experience-API-Version: 1.0.x``; every response carries 1.0.3."""
 
     permission_classes = [IsAuthenticated]
+    content_negotiation_class = xapi.XapiContentNegotiation
+    parameters_by_method = {"GET": xapi.GET_PARAMETERS, "PUT": {"statementId"}, "POST": set()}
+
+    def initial(self, request, *args, **kwargs):
+        if request.method != "OPTIONS":
+            xapi.check_version(request)
+            xapi.check_parameters(request.query_params, self.parameters_by_method.get(request.method, set()))
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response["X-Experience-API-Version"] = XAPI_VERSION
+        response[xapi.VERSION_HEADER] = xapi.XAPI_VERSION
+        response["X-Experience-API-Consistent-Through"] = timezone.now().isoformat()
         return response
 
     @extend_schema(
-        parameters=[StatementQuerySerializer],
-        responses={200: StatementResultSerializer},
-        description="Your own statements, newest first. With `statementId`, the result holds that one statement.",
+        parameters=[StatementQuerySerializer, *XAPI_HEADERS],
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="StatementResultOrStatement",
+                serializers=[StatementResultSerializer, StoredStatementSerializer],
+                resource_type_field_name=None,
+            )
+        },
+        description="Your own statements, newest stored first (`ascending=true`: oldest first), at most `limit` "
+        "(100) per page; `more` is the next page. With `statementId`, that one statement itself.",
     )
     def get(self, request: Request) -> Response:
-        query = StatementQuerySerializer(data=request.query_params)
+        params = request.query_params
+        if params.get("format") == "canonical":
+            raise xapi.refuse(
+                "format", "format=canonical is not supported: ask for exact or ids.", "unsupported_format"
+            )
+        if params.get("attachments") == "true":
+            raise xapi.refuse(
+                "attachments",
+                "Attachment data is not stored here, so attachments=true cannot be answered: ask with false.",
+                "unsupported_attachments",
+            )
+        query = StatementQuerySerializer(data=params)
         query.is_valid(raise_exception=True)
-        params = dict(query.validated_data)
-        limit = params.pop("limit") or MAX_STATEMENTS_PER_PAGE
-        statement_id = params.pop("statementId", None)
-        statements = learner_statements(user=request.user, statement_id=statement_id, **params)
-        payloads = [row.payload for row in statements.only("payload")[: min(limit, MAX_STATEMENTS_PER_PAGE)]]
-        if statement_id is not None and not payloads:
+        data = query.validated_data
+        if "statementId" in data:
+            return self._single(request, data["statementId"], data["format"])
+        if "voidedStatementId" in data:
+            self._voided(request, data["voidedStatementId"])
+        if "more" in data:
+            page_query, after = xapi.read_more_token(data["more"], user=request.user)
+        else:
+            now = timezone.now()
+            page_query = {
+                "verb": data.get("verb"),
+                "activity": data.get("activity"),
+                "since": data["since"].isoformat() if "since" in data else None,
+                # Pinned to now: later statements stay out of this query's pages, whatever the order.
+                "until": min(data.get("until", now), now).isoformat(),
+                "ascending": data["ascending"] == "true",
+                "format": data["format"],
+                "limit": min(data["limit"] or MAX_STATEMENTS_PER_PAGE, MAX_STATEMENTS_PER_PAGE),
+            }
+            after = None
+        return Response(self._page(request, page_query, after))
+
+    def _page(self, request: Request, page_query: dict, after) -> dict:
+        limit = page_query["limit"]
+        statements = learner_statements(
+            user=request.user,
+            verb=page_query["verb"],
+            activity=page_query["activity"],
+            since=datetime.fromisoformat(page_query["since"]) if page_query["since"] else None,
+            until=datetime.fromisoformat(page_query["until"]),
+            ascending=page_query["ascending"],
+            after=after,
+        )
+        rows = list(statements.values_list("stored_at", "pk", "payload")[: limit + 1])
+        more = ""
+        if len(rows) > limit:
+            rows = rows[:limit]
+            token = xapi.more_token(user=request.user, query=page_query, last=rows[-1][:2])
+            more = f"{reverse('api-v1:statements')}?{urlencode({'more': token})}"
+        return {"statements": [xapi.formatted(payload, page_query["format"]) for *_key, payload in rows], "more": more}
+
+    def _single(self, request: Request, statement_id, statement_format: str) -> Response:
+        found = learner_statements(user=request.user, statement_id=statement_id).values_list("stored_at", "payload")
+        row = found.first()
+        if row is None:
             raise NotFound("No statement of yours has this id.")
-        return Response({"statements": payloads, "more": ""})
+        stored_at, payload = row
+        response = Response(xapi.formatted(payload, statement_format))
+        response["Last-Modified"] = http_date(stored_at.timestamp())
+        return response
+
+    def _voided(self, request: Request, statement_id) -> None:
+        """Voiding statements (a StatementRef as object) are refused when recorded, so no statement here
+        is ever voided: the answer is a 404 that says whether the statement exists unvoided."""
+        if learner_statements(user=request.user, statement_id=statement_id).exists():
+            raise NotFound("This statement of yours is not voided: fetch it with statementId.")
+        raise NotFound("No voided statement of yours has this id.")
 
     @extend_schema(
+        parameters=XAPI_HEADERS,
         request={
             "application/json": {
                 "oneOf": [
@@ -590,7 +691,7 @@ class StatementsView(APIView):
         return Response(_record(request.user, items))
 
     @extend_schema(
-        parameters=[StatementPutQuerySerializer],
+        parameters=[StatementPutQuerySerializer, *XAPI_HEADERS],
         request=StatementSerializer,
         responses={204: None, 409: None},
         examples=[OpenApiExample("One statement", value=STATEMENT_EXAMPLE, request_only=True)],

@@ -214,6 +214,8 @@ class Statement(models.Model):
 
     class Meta:
         verbose_name = _("xAPI statement")
+        # The learner's statements in stored order: the xAPI query's keyset pages walk this index.
+        indexes = [models.Index(fields=["user", "stored_at", "id"], name="statement_user_stored")]
 
     def __str__(self) -> str:
         return str(self.statement_id)

@@ -296,10 +296,18 @@ def learner_statements(
     activity: str | None = None,
     since=None,
     until=None,
+    ascending: bool = False,
+    after: tuple | None = None,
 ) -> QuerySet[Statement]:
-    """A learner's own xAPI statements, newest stored first, filtered as the xAPI query parameters say
-    (``since`` exclusive, ``until`` inclusive, both on the time the statement was stored)."""
-    statements = Statement.objects.filter(user=user).order_by("-stored_at", "-id")
+    """A learner's own xAPI statements, newest stored first (oldest first when ``ascending``), filtered
+    as the xAPI query parameters say (``since`` exclusive, ``until`` inclusive, both on the time the
+    statement was stored).
+
+    ``after`` is a keyset cursor, the ``(stored_at, pk)`` of the last statement of the previous page:
+    the next page starts strictly beyond it in the same order, so statements stored meanwhile neither
+    shift nor repeat what a client is paging through (as an OFFSET would)."""
+    direction = "" if ascending else "-"
+    statements = Statement.objects.filter(user=user).order_by(f"{direction}stored_at", f"{direction}id")
     if statement_id is not None:
         statements = statements.filter(statement_id=statement_id)
     if verb:
@@ -310,6 +318,13 @@ def learner_statements(
         statements = statements.filter(stored_at__gt=since)
     if until is not None:
         statements = statements.filter(stored_at__lte=until)
+    if after is not None:
+        stored_at, pk = after
+        if ascending:
+            beyond = Q(stored_at__gt=stored_at) | Q(stored_at=stored_at, id__gt=pk)
+        else:
+            beyond = Q(stored_at__lt=stored_at) | Q(stored_at=stored_at, id__lt=pk)
+        statements = statements.filter(beyond)
     return statements
 
 

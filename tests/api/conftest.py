@@ -52,6 +52,9 @@ class People:
         return client
 
 
+#: What every client of the xAPI statements resource sends (the resource refuses a request without it).
+XAPI = {"X-Experience-API-Version": "1.0.3"}
+
 ROLES = [None, "learner", "other_learner", "trainer", "admin", "other_admin"]
 
 

@@ -10,6 +10,7 @@ import requests
 
 from certification.tasks import issue_certificate_task
 from courses.activities import site_origin
+from tests.api.conftest import XAPI
 from tests.lms.conftest import check_iri
 
 
@@ -35,6 +36,7 @@ def test_enrol_learn_fetch_and_verify(api, tree, people):
     assert enrolment.status_code == 201, enrolment.text
 
     actor = {"objectType": "Agent", "account": {"homePage": site_origin(), "name": "learner"}}
+    posted = []
     for lesson in tree.lessons:
         statement = {
             "id": str(uuid.uuid4()),
@@ -43,9 +45,20 @@ def test_enrol_learn_fetch_and_verify(api, tree, people):
             "object": {"objectType": "Activity", "id": check_iri(lesson)},
             "result": {"score": {"raw": 1, "min": 0, "max": 1}, "success": True, "completion": True},
         }
-        stored = http.post(f"{api}/statements/", json=statement)
+        stored = http.post(f"{api}/statements/", json=statement, headers=XAPI)
         assert stored.status_code == 200, stored.text
         assert stored.headers["X-Experience-API-Version"] == "1.0.3"
+        posted.append(statement["id"])
+
+    # Read them back one per page, oldest first, following each relative `more` IRL from the site's origin.
+    read, url = [], f"{api}/statements/?limit=1&ascending=true"
+    while url:
+        page = http.get(url, headers=XAPI)
+        assert page.status_code == 200, page.text
+        read += [item["id"] for item in page.json()["statements"]]
+        more = page.json()["more"]
+        url = f"{site_origin()}{more}" if more else ""
+    assert read == posted
 
     progress = http.get(f"{api}/me/enrolments/{enrolment.json()['id']}/").json()
     assert (progress["status"], progress["progress_percent"]) == ("completed", 100)

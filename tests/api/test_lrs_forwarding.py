@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from lms.services import enrol
 from lms.tasks import forward_statement_task
+from tests.api.conftest import XAPI
 from tests.lms.conftest import check_iri
 from tests.lms.test_statements import statement
 
@@ -72,7 +73,7 @@ def test_an_lrs_failure_is_retried_and_the_retry_delivers(people, tree, lrs, dja
     lrs.answers = [503]
     body = statement(people.learner, check_iri(tree.lessons[0]))
     with django_capture_on_commit_callbacks(execute=True):
-        response = people.client("learner").post("/api/v1/statements/", body, format="json")
+        response = people.client("learner").post("/api/v1/statements/", body, format="json", headers=XAPI)
     assert response.status_code == 200
     assert len(lrs.received) == 1
     with pytest.raises(Retry):
@@ -103,7 +104,7 @@ def test_a_worker_retries_until_the_lrs_takes_it(page_tree_root, lrs_for_worker,
     body = statement(learner, check_iri(lesson))
     client = APIClient()
     client.force_authenticate(learner)
-    assert client.post("/api/v1/statements/", body, format="json").status_code == 200
+    assert client.post("/api/v1/statements/", body, format="json", headers=XAPI).status_code == 200
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and len(lrs_for_worker.received) < 3:
         time.sleep(0.5)
@@ -120,8 +121,8 @@ def test_a_refused_statement_is_not_retried_and_a_duplicate_is_not_resent(
     body = statement(people.learner, check_iri(tree.lessons[0]))
     client = people.client("learner")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/api/v1/statements/", body, format="json")
-        client.post("/api/v1/statements/", body, format="json")
+        client.post("/api/v1/statements/", body, format="json", headers=XAPI)
+        client.post("/api/v1/statements/", body, format="json", headers=XAPI)
     assert len(lrs.received) == 1
 
 
@@ -131,6 +132,9 @@ def test_nothing_is_sent_when_forwarding_is_off(people, tree, settings, django_c
     enrol(user=people.learner, course=tree.course)
     with django_capture_on_commit_callbacks(execute=True):
         people.client("learner").post(
-            "/api/v1/statements/", statement(people.learner, check_iri(tree.lessons[0])), format="json"
+            "/api/v1/statements/",
+            statement(people.learner, check_iri(tree.lessons[0])),
+            format="json",
+            headers=XAPI,
         )
     assert lrs.received == []

@@ -11,7 +11,7 @@ from certification.services import issue_certificate
 from lms.models import Enrolment
 from lms.services import enrol
 
-from .conftest import ROLES
+from .conftest import ROLES, XAPI
 
 pytestmark = pytest.mark.django_db
 
@@ -133,13 +133,14 @@ def test_statements_are_read_by_their_learner_alone(people, tree, enrolment):
     from tests.lms.test_statements import statement
 
     body = statement(people.learner, check_iri(tree.lessons[0]))
-    assert people.client("learner").post("/api/v1/statements/", body, format="json").status_code == 200
+    url = "/api/v1/statements/"
+    assert people.client("learner").post(url, body, format="json", headers=XAPI).status_code == 200
     for role in ROLES[1:]:
-        listed = people.client(role).get("/api/v1/statements/").json()["statements"]
+        listed = people.client(role).get(url, headers=XAPI).json()["statements"]
         assert [item["id"] for item in listed] == ([body["id"]] if role == "learner" else [])
-        one = people.client(role).get("/api/v1/statements/", {"statementId": body["id"]})
+        one = people.client(role).get(url, {"statementId": body["id"]}, headers=XAPI)
         assert one.status_code == (200 if role == "learner" else 404)
-    assert people.client(None).get("/api/v1/statements/").status_code == 403
+    assert people.client(None).get(url, headers=XAPI).status_code == 403
 
 
 def _queries(client, url: str) -> int:

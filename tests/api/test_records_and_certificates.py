@@ -12,6 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from certification.services import issue_certificate
 from lms.models import Enrolment, Statement
 from lms.services import enrol
+from tests.api.conftest import XAPI
 from tests.lms.conftest import check_iri
 from tests.lms.test_statements import statement
 
@@ -34,10 +35,10 @@ def certificate(enrolment):
 def test_post_stores_once_and_feeds_progress(people, tree, enrolment):
     client = people.client("learner")
     body = statement(people.learner, check_iri(tree.lessons[0]))
-    first = client.post(STATEMENTS, body, format="json")
+    first = client.post(STATEMENTS, body, format="json", headers=XAPI)
     assert (first.status_code, first.json()) == (200, [body["id"]])
     assert first["X-Experience-API-Version"] == "1.0.3"
-    assert client.post(STATEMENTS, body, format="json").json() == [body["id"]]
+    assert client.post(STATEMENTS, body, format="json", headers=XAPI).json() == [body["id"]]
     assert Statement.objects.count() == 1
     detail = client.get(f"/api/v1/me/enrolments/{enrolment.pk}/").json()
     assert detail["progress_percent"] == 33
@@ -48,7 +49,7 @@ def test_a_batch_is_all_or_nothing_and_names_the_fault(people, tree, enrolment):
     good = statement(people.learner, check_iri(tree.lessons[0]))
     bad = statement(people.learner, check_iri(tree.lessons[1]))
     bad["result"]["score"]["scaled"] = 2
-    response = people.client("learner").post(STATEMENTS, [good, bad], format="json")
+    response = people.client("learner").post(STATEMENTS, [good, bad], format="json", headers=XAPI)
     assert response.status_code == 400
     assert response.json() == {
         "code": "score_out_of_range",
@@ -60,7 +61,7 @@ def test_a_batch_is_all_or_nothing_and_names_the_fault(people, tree, enrolment):
 
 def test_statements_about_someone_else_are_refused(people, tree, enrolment):
     body = statement(people.other_learner, check_iri(tree.lessons[0]))
-    response = people.client("learner").post(STATEMENTS, body, format="json")
+    response = people.client("learner").post(STATEMENTS, body, format="json", headers=XAPI)
     assert (response.status_code, response.json()["field"]) == (403, "actor")
     assert not Statement.objects.exists()
 
@@ -69,13 +70,15 @@ def test_put_stores_under_the_given_id(people, tree, enrolment):
     client = people.client("learner")
     body = statement(people.learner, check_iri(tree.lessons[0]))
     statement_id = body.pop("id")
-    response = client.put(f"{STATEMENTS}?statementId={statement_id}", body, format="json")
+    response = client.put(f"{STATEMENTS}?statementId={statement_id}", body, format="json", headers=XAPI)
     assert response.status_code == 204
     assert str(Statement.objects.get().statement_id) == statement_id
     other = str(uuid.uuid4())
-    mismatch = client.put(f"{STATEMENTS}?statementId={other}", {**body, "id": statement_id}, format="json")
+    mismatch = client.put(
+        f"{STATEMENTS}?statementId={other}", {**body, "id": statement_id}, format="json", headers=XAPI
+    )
     assert (mismatch.status_code, mismatch.json()["code"]) == (400, "id_mismatch")
-    assert client.put(STATEMENTS, body, format="json").json()["field"] == "statementId"
+    assert client.put(STATEMENTS, body, format="json", headers=XAPI).json()["field"] == "statementId"
 
 
 def test_get_filters_by_verb_activity_and_time(people, tree, enrolment):
@@ -84,11 +87,11 @@ def test_get_filters_by_verb_activity_and_time(people, tree, enrolment):
     second = statement(
         people.learner, check_iri(tree.lessons[1]), verb={"id": "http://adlnet.gov/expapi/verbs/completed"}
     )
-    client.post(STATEMENTS, [first, second], format="json")
+    client.post(STATEMENTS, [first, second], format="json", headers=XAPI)
     stored = {str(row.statement_id): row.stored_at for row in Statement.objects.all()}
 
     def ids(**params):
-        response = client.get(STATEMENTS, params)
+        response = client.get(STATEMENTS, params, headers=XAPI)
         assert response.status_code == 200, response.json()
         return {item["id"] for item in response.json()["statements"]}
 
@@ -97,8 +100,8 @@ def test_get_filters_by_verb_activity_and_time(people, tree, enrolment):
     assert ids(activity=check_iri(tree.lessons[0])) == {first["id"]}
     assert ids(until=stored[first["id"]].isoformat(), since="2000-01-01T00:00:00Z") >= {first["id"]}
     assert ids(since=max(stored.values()).isoformat()) == set()
-    assert len(client.get(STATEMENTS, {"limit": 1}).json()["statements"]) == 1
-    assert client.get(STATEMENTS, {"since": "yesterday"}).json()["field"] == "since"
+    assert len(client.get(STATEMENTS, {"limit": 1}, headers=XAPI).json()["statements"]) == 1
+    assert client.get(STATEMENTS, {"since": "yesterday"}, headers=XAPI).json()["field"] == "since"
 
 
 def test_enrol_myself_once(people, tree):
