@@ -8,6 +8,7 @@ query instead of rescanning every record a learner ever produced.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -207,7 +208,7 @@ class Statement(models.Model):
     verb = models.URLField(max_length=500)
     object_id = models.URLField(max_length=500)
     payload = models.JSONField()
-    stored_at = models.DateTimeField(auto_now_add=True)
+    stored_at = models.DateTimeField(default=timezone.now)
     activity_result = models.ForeignKey(
         ActivityResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
     )

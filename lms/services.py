@@ -655,14 +655,18 @@ def record_statement(*, user: AbstractBaseUser, statement: dict[str, Any]) -> tu
                 completion=result.completion,
                 duration=result.duration,
             )
-        stored = dict(statement, id=str(statement_id))
-        stored.setdefault("stored", timezone.now().isoformat())
+        # xAPI 1.0.3: the LRS sets ``stored`` (whatever the client sent) and, when the client gave no
+        # ``timestamp``, sets it to the same moment; the row's stored_at is that moment too.
+        now = timezone.now()
+        stored = dict(statement, id=str(statement_id), stored=now.isoformat())
+        stored.setdefault("timestamp", stored["stored"])
         row = Statement.objects.create(
             statement_id=statement_id,
             user=user,
             verb=verb["id"],
             object_id=target["id"][:500],
             payload=stored,
+            stored_at=now,
             activity_result=activity_result,
         )
         if getattr(settings, "XAPI_FORWARD_URL", ""):

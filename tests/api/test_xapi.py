@@ -293,3 +293,22 @@ def test_parameters_on_post_and_put_are_refused_and_store_nothing(people, tree, 
     put = learner_client.put(f"{STATEMENTS}?statementId={body['id']}&limit=1", body, format="json", headers=XAPI)
     assert (put.status_code, put.json()["field"]) == (400, "limit")
     assert not Statement.objects.exists()
+
+
+# --- stored and timestamp are the store's ------------------------------------------------------
+
+
+def test_the_store_sets_stored_whatever_the_client_sent_and_timestamp_when_missing(people, tree, learner_client):
+    claimed = statement(people.learner, check_iri(tree.lessons[0]), stored="2001-01-01T00:00:00+00:00")
+    claimed.pop("timestamp", None)
+    dated = statement(people.learner, check_iri(tree.lessons[1]), timestamp="2026-01-02T03:04:05+06:00")
+    before = timezone.now()
+    response = learner_client.post(STATEMENTS, [claimed, dated], format="json", headers=XAPI)
+    assert response.status_code == 200, response.json()
+    rows = {str(row.statement_id): row for row in Statement.objects.all()}
+    first, second = rows[claimed["id"]], rows[dated["id"]]
+    assert datetime.fromisoformat(first.payload["stored"]) == first.stored_at >= before
+    assert first.payload["timestamp"] == first.payload["stored"]  # none given: the moment it was stored
+    assert second.payload["timestamp"] == "2026-01-02T03:04:05+06:00"  # given: kept as sent
+    got = learner_client.get(STATEMENTS, {"statementId": claimed["id"]}, headers=XAPI).json()
+    assert got["stored"] == first.payload["stored"] != "2001-01-01T00:00:00+00:00"
