@@ -1,4 +1,4 @@
-""""Add to a wallet", from the outside: the holder's page makes an offer; a wallet speaks VC-API to it.
+""" "Add to a wallet", from the outside: the holder's page makes an offer; a wallet speaks VC-API to it.
 
 The wallet side does what the Learner Credential Wallet does with a ``dccrequest://request?request=``
 deep link: read ``protocols.vcapi`` from the wallet API message, POST ``{}`` there with
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from certification import exchanges
 from certification.models import Certificate, WalletExchange
+from certification.rendering import qr_svg_data_uri
 from certification.services import revoke_certificate
 from tests.factories import UserFactory
 
@@ -100,7 +101,11 @@ def test_the_wallet_receives_the_signed_bytes_unchanged_and_digitalbazaar_verifi
     assert "Make a wallet link" in page.content.decode()
     deep_link = make_offer(client, certificate)
     offer_page = client.get(f"/en/certificates/{certificate.pk}/wallet").content.decode()
-    assert 'src="data:image/svg+xml' in offer_page  # the QR codes are drawn by the site, no script needed
+    # the QR codes are drawn by the site, no script needed; the first one carries the deep link itself
+    assert html.escape(qr_svg_data_uri(deep_link)) in offer_page
+    assert html.escape(qr_svg_data_uri(wallet_message(deep_link)["protocols"]["vcapi"] + "/protocols?iuv=1")) in (
+        offer_page
+    )
     assert "<script" not in offer_page
     client.logout()  # the wallet has no session with the site
 
@@ -209,6 +214,8 @@ def test_bad_requests_get_a_clear_4xx_and_use_nothing_up(client, certificate, of
         assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_exchange"
         lookup = client.get(path + "/protocols?iuv=1", HTTP_ACCEPT="application/json")
         assert lookup.status_code == 404
+    bengali = client.post(path_of(exchange_url), data=b"[]", content_type="application/json", HTTP_ACCEPT_LANGUAGE="bn")
+    assert bengali.status_code == 400 and bengali.json()["error"] == "একটি JSON অবজেক্ট পাঠান, যেমন {}।"
     wrong_method = client.get(path_of(exchange_url))
     assert wrong_method.status_code == 405 and wrong_method["Allow"] == "POST, OPTIONS"
     assert WalletExchange.objects.get().completed_at is None  # none of the above used the exchange up
