@@ -1,4 +1,4 @@
-""" "Add to a wallet": a one-time VC-API exchange that hands the holder's wallet the signed credential.
+"""Add to a wallet: a one-time VC-API exchange that hands the holder's wallet the signed credential.
 
 The flow (W3C CCG VC API "exchanges", as the Learner Credential Wallet and other VC-API wallets run it):
 
@@ -10,8 +10,9 @@ The flow (W3C CCG VC API "exchanges", as the Learner Credential Wallet and other
    interaction URL (``.../protocols?iuv=1``, which answers ``{"protocols": {"vcapi": ...}}`` to a wallet
    and a short HTML page to a browser).
 3. The wallet POSTs ``{}`` to the exchange URL. ``claim`` marks the exchange completed in one conditional
-   UPDATE (open, not expired, certificate not revoked) and answers ``{"verifiablePresentation": ...}``
-   whose ``verifiableCredential`` holds the credential's stored bytes, unchanged.
+   UPDATE (still open, not expired), rolled back if the certificate is revoked, and answers
+   ``{"verifiablePresentation": ...}`` whose ``verifiableCredential`` holds the credential's stored
+   bytes, unchanged.
 
 No DID Authentication is requested: see docs/certification.md ("Add to a wallet") for why.
 """

@@ -1,4 +1,4 @@
-""" "Add to a wallet", from the outside: the holder's page makes an offer; a wallet speaks VC-API to it.
+"""Add to a wallet, from the outside: the holder's page makes an offer; a wallet speaks VC-API to it.
 
 The wallet side does what the Learner Credential Wallet does with a ``dccrequest://request?request=``
 deep link: read ``protocols.vcapi`` from the wallet API message, POST ``{}`` there with
