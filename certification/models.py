@@ -222,3 +222,27 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries cannot be deleted.")
+
+
+class WalletExchange(models.Model):
+    """A one-time offer of one certificate to the holder's wallet: a VC-API exchange.
+
+    Only the hash of the exchange id is stored: the id itself (256 random bits) is the bearer secret
+    in the exchange URL that the holder's page shows. The first wallet POST within ``expires_at``
+    marks the exchange completed (one conditional UPDATE, so two wallets racing get one credential
+    between them); after that, and after expiry, the exchange answers 410.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 (hex) of the exchange id.")
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="wallet_exchanges")
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["certificate", "holder", "-created_at"], name="wallet_exchange_latest")]
+
+    def __str__(self) -> str:
+        return f"wallet exchange {self.pk} for {self.certificate_id}"

@@ -104,6 +104,12 @@ def qr_data_uri(text: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def qr_svg_data_uri(text: str) -> str:
+    """A QR code for a screen (the wallet offer): SVG scales sharply to any width. Error level L at
+    least (raised while the version stays the same): a screen is clean, and fewer modules scan easier."""
+    return segno.make_qr(text, error="l").svg_data_uri(scale=1, border=4, dark="#000", light="#fff")
+
+
 def render_html(content: CertificateContent) -> str:
     with translation.override(content.language):
         return render_to_string(

@@ -1,8 +1,9 @@
-"""A fixed-window rate limit per client address for the public verification endpoints.
+"""A fixed-window rate limit per client address for the public certificate endpoints.
 
 Verification canonicalises JSON-LD and checks signatures, which costs milliseconds of CPU per call;
-without a limit one client could keep the web processes busy. The counter lives in the cache
-(Redis in production, so it is shared by all web processes).
+without a limit one client could keep the web processes busy. The wallet exchange endpoints are
+limited too (by their own rate), so that nobody can try exchange ids in bulk. The counter lives in
+the cache (Redis in production, so it is shared by all web processes).
 """
 
 import time
@@ -23,9 +24,12 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def over_limit(request: HttpRequest, *, scope: str) -> bool:
-    """Count this request; True once the client has made more than the allowed number in the window."""
-    limit, window = parse_rate(settings.CERTIFICATION_VERIFY_RATE)
+def over_limit(request: HttpRequest, *, scope: str, rate: str | None = None) -> bool:
+    """Count this request; True once the client has made more than the allowed number in the window.
+
+    ``rate`` is "N/s", "N/m" or "N/h"; the verification rate unless given.
+    """
+    limit, window = parse_rate(rate or settings.CERTIFICATION_VERIFY_RATE)
     key = f"certification:rate:{scope}:{client_address(request)}:{int(time.time() // window)}"
     cache.add(key, 0, timeout=window + 1)
     try:

@@ -16,10 +16,14 @@ urlpatterns = [
     path("certificates/<uuid:certificate_id>/credential.json", views.credential_json, name="credential"),
     path("certificates/<uuid:certificate_id>/certificate.pdf", views.certificate_pdf, name="pdf"),
     path("certificates/<uuid:certificate_id>/badge.png", views.certificate_badge, name="badge"),
+    # "Add to a wallet": the VC-API exchange a wallet POSTs to, and its interaction URL (?iuv=1).
+    path("certificates/exchanges/<str:token>", views.exchange, name="exchange"),
+    path("certificates/exchanges/<str:token>/protocols", views.exchange_protocols, name="exchange_protocols"),
 ]
 
 # Pages people read, in English or Bengali (inside i18n_patterns): /v/<id> redirects to /<lang>/v/<id>.
 page_urlpatterns = [
     path("v/<uuid:certificate_id>", views.verification_page, name="verification_page"),
     path("certificates/", views.my_certificates, name="mine"),
+    path("certificates/<uuid:certificate_id>/wallet", views.wallet_offer, name="wallet"),
 ]

@@ -281,3 +281,7 @@ def require_env(name: str) -> str:
 CERTIFICATION_KEY_FILE = os.environ.get("CERTIFICATION_KEY_FILE", str(VAR_DIR / "keys" / "certification.json"))
 CERTIFICATION_CREATE_KEY_FILE = env_bool("CERTIFICATION_CREATE_KEY_FILE", True)
 CERTIFICATION_VERIFY_RATE = os.environ.get("CERTIFICATION_VERIFY_RATE", "60/m")
+# "Add to a wallet": a learner's offer (a VC-API exchange) lives this many seconds and is used once;
+# the public exchange endpoints are rate-limited per address.
+CERTIFICATION_EXCHANGE_TTL = int(os.environ.get("CERTIFICATION_EXCHANGE_TTL", "600"))
+CERTIFICATION_EXCHANGE_RATE = os.environ.get("CERTIFICATION_EXCHANGE_RATE", "60/m")
