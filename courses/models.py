@@ -245,7 +245,19 @@ class LessonPage(RoutablePageMixin, Page):
         # The H5P player's loader is the only script a lesson may need; lessons without H5P skip it.
         context["has_h5p"] = any(block.get("type") == "h5p" for block in self.body.raw_data)
         context["activity_results"] = self.activity_results(request)
+        context["h5p_state"] = self.h5p_state(request) if context["has_h5p"] else None
         return context
+
+    def h5p_state(self, request) -> dict | None:
+        """Where the visitor's H5P players keep their place and what to resume from, from whichever app
+        keeps learning records (the ``lesson_h5p_state`` hook); None when nothing is kept."""
+        from wagtail import hooks
+
+        for hook in hooks.get_hooks("lesson_h5p_state"):
+            state = hook(request=request, lesson=self)
+            if state is not None:
+                return state
+        return None
 
     def activity_results(self, request) -> dict[str, dict]:
         """The visitor's results on this lesson's activities, by block id, from whichever app records

@@ -5,6 +5,7 @@ from django.middleware.locale import LocaleMiddleware
 UNLOCALISED_PREFIXES = (
     "/api/",
     "/learning/statements/",
+    "/learning/h5p-state/",
     "/admin/",
     "/django-admin/",
     "/documents/",

@@ -239,3 +239,32 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.enrolment}"
+
+
+class H5PState(models.Model):
+    """What an H5P activity asked to keep for one learner ("content user data": where they stopped),
+    per lesson block, data type and sub-content. ``content_id`` is the uuid of the H5P package the
+    block played when it was saved: a block given another package never gets this state back."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="h5p_states")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="+")
+    block_id = models.CharField(max_length=64)
+    content_id = models.UUIDField(help_text=_("The H5P package (activity uuid) the state belongs to."))
+    data_type = models.CharField(max_length=64)
+    sub_content_id = models.CharField(max_length=64)
+    data = models.TextField(help_text=_("A JSON text, as the H5P content sent it."))
+    preload = models.BooleanField(default=True)
+    invalidate = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("H5P saved state")
+        verbose_name_plural = _("H5P saved states")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "lesson", "block_id", "data_type", "sub_content_id"], name="one_h5p_state_per_key"
+            )
+        ]  # its leading columns also serve the lesson page's one query (enrolment, lesson)
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} · {self.block_id} · {self.data_type}/{self.sub_content_id}"

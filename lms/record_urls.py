@@ -8,4 +8,9 @@ app_name = "lms"
 
 urlpatterns = [
     path("statements/", views.statements, name="statements"),
+    path(
+        "h5p-state/<int:lesson_id>/<str:block_id>/<str:content_id>/<str:data_type>/<str:sub_content_id>/",
+        views.h5p_state,
+        name="h5p_state",
+    ),
 ]

@@ -5,14 +5,25 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from wagtail.models import Page
 
 from courses.activities import ACTIVITY_BLOCK_TYPES
 from courses.models import CoursePage, LessonPage
 
-from .models import ActivityResult, Assignment, Enrolment, EnrolmentStatus, LessonProgress, Organisation, Statement
+from .models import (
+    ActivityResult,
+    Assignment,
+    Enrolment,
+    EnrolmentStatus,
+    H5PState,
+    LessonProgress,
+    Organisation,
+    Statement,
+)
+from .services import H5PStateKey, h5p_state_owner
 
 
 def learner_enrolments(*, user: AbstractBaseUser) -> QuerySet[Enrolment]:
@@ -47,6 +58,58 @@ def course_enrolment(*, user: AbstractBaseUser, course: CoursePage) -> Enrolment
     if not user.is_authenticated:
         return None
     return Enrolment.objects.filter(user=user, course=course).select_related("last_lesson").first()
+
+
+# --- H5P saved state ---------------------------------------------------------------------------
+
+
+def h5p_state_data(*, user: AbstractBaseUser, key: H5PStateKey) -> str | None:
+    """The learner's own saved state for ``key`` (a JSON text), or None; refusals as h5p_state_owner."""
+    owner = h5p_state_owner(user=user, key=key)
+    return (
+        H5PState.objects.filter(
+            enrolment=owner.enrolment,
+            lesson=owner.lesson,
+            block_id=key.block_id,
+            content_id=owner.content_id,
+            data_type=key.data_type,
+            sub_content_id=key.sub_content_id,
+        )
+        .values_list("data", flat=True)
+        .first()
+    )
+
+
+def lesson_h5p_states(*, user: AbstractBaseUser, lesson: LessonPage) -> dict[str, dict[str, dict]] | None:
+    """The states to preload into the lesson's H5P players, in one query whatever the number of blocks.
+
+    None when nothing can be kept (not signed in, or not enrolled in the lesson's course). Otherwise
+    ``{block_id: {package uuid: {sub-content id: {data type: JSON text}}}}`` for the rows H5P asked
+    to preload; the page plays a block's state only when the block still has that package."""
+    if not user.is_authenticated:
+        return None
+    rows = list(
+        Enrolment.objects.filter(user=user, course__path=lesson.path[: -2 * Page.steplen])
+        .annotate(state=FilteredRelation("h5p_states", condition=Q(h5p_states__lesson=lesson)))
+        .values_list(
+            "state__block_id",
+            "state__content_id",
+            "state__sub_content_id",
+            "state__data_type",
+            "state__data",
+            "state__preload",
+        )
+    )
+    if not rows:
+        return None
+    states: dict[str, dict[str, dict]] = {}
+    for block_id, content_id, sub_content_id, data_type, data, preload in rows:
+        if block_id is None:  # enrolled, nothing saved in this lesson
+            continue
+        package = states.setdefault(block_id, {}).setdefault(str(content_id), {})
+        if preload:
+            package.setdefault(sub_content_id, {})[data_type] = data
+    return states
 
 
 # --- organisations -----------------------------------------------------------------------------

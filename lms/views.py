@@ -13,20 +13,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import CoursePage, LessonPage
 
 from .forms import ErasureForm, SignInForm, SignUpForm, normalise_sign_in_name
-from .selectors import credit_hours_by_year, learner_enrolments
+from .selectors import credit_hours_by_year, h5p_state_data, learner_enrolments
 from .services import (
     EnrolmentRefused,
+    H5PStateKey,
     LearningError,
     complete_lesson,
     enrol,
     erase_learner,
     learner_data,
     record_statement,
+    save_h5p_state,
     sign_up,
 )
 
@@ -63,6 +65,46 @@ def statements(request: HttpRequest) -> JsonResponse:
     ids = [str(statement.statement_id) for statement, _is_new in stored]
     payload = {"ids": ids, "created": created} if many else {"id": ids[0], "created": created}
     return JsonResponse(payload, status=201 if created else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def h5p_state(
+    request: HttpRequest, lesson_id: int, block_id: str, content_id: str, data_type: str, sub_content_id: str
+) -> JsonResponse:
+    """The H5P core's "content user data" endpoint for the signed-in learner's own saved state.
+
+    GET answers ``{"success": true, "data": <JSON text or false>}``; POST takes the core's form fields
+    ``data`` (a JSON text, or "0" to delete), ``preload`` and ``invalidate``. Refusals carry
+    ``success: false`` for the core and the project's ``code``/``message``/``field``."""
+    if not request.user.is_authenticated:
+        return _state_error(403, "not_signed_in", _("Sign in to keep your place in activities."))
+    key = H5PStateKey(
+        lesson_id=lesson_id,
+        block_id=block_id,
+        content_id=content_id,
+        data_type=data_type,
+        sub_content_id=sub_content_id,
+    )
+    try:
+        if request.method == "GET":
+            data = h5p_state_data(user=request.user, key=key)
+            return JsonResponse({"success": True, "data": data if data is not None else False})
+        if "data" not in request.POST:
+            return _state_error(400, "missing_data", _("Send the state as the form field “data”."), "data")
+        save_h5p_state(
+            user=request.user,
+            key=key,
+            data=request.POST["data"],
+            preload=request.POST.get("preload", "1") == "1",
+            invalidate=request.POST.get("invalidate", "1") == "1",
+        )
+    except LearningError as exc:
+        return JsonResponse({"success": False, **exc.as_dict()}, status=exc.status)
+    return JsonResponse({"success": True})
+
+
+def _state_error(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:
+    return JsonResponse({"success": False, "code": code, "message": message, "field": field}, status=status)
 
 
 # --- learner pages -----------------------------------------------------------------------------

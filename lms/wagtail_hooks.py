@@ -1,6 +1,7 @@
 """Wagtail hooks: learning records from the course pages (courses itself knows nothing of lms), and the
 learning reports in the admin's Reports menu."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -113,3 +114,24 @@ def learner_activity_results(*, request: HttpRequest, lesson) -> dict[str, dict]
 def admin_fonts_for_bengali_and_dzongkha():
     """Trainers write Bengali (and Dzongkha) in the admin: draw it with the site's fonts, not boxes."""
     return format_html('<link rel="stylesheet" href="{}">', static("lms/admin-fonts.css"))
+
+
+@hooks.register("lesson_h5p_state")
+def learner_h5p_state(*, request: HttpRequest, lesson) -> dict | None:
+    """Where an enrolled learner's H5P players keep their place, and the states to preload (one query
+    for the whole lesson). None for visitors and learners not enrolled: their players keep nothing."""
+    from .selectors import lesson_h5p_states
+
+    states = lesson_h5p_states(user=request.user, lesson=lesson)
+    if states is None:
+        return None
+
+    def url_for(*, block_id: str, content_id: str) -> str:
+        # the H5P core fills in :dataType and :subContentId itself
+        kwargs = {"data_type": ":dataType", "sub_content_id": ":subContentId"}
+        return reverse(
+            "lms:h5p_state", kwargs={"lesson_id": lesson.pk, "block_id": block_id, "content_id": content_id, **kwargs}
+        )
+
+    # the core saves a changed state this often; the loader also saves when the page is hidden or left
+    return {"states": states, "url_for": url_for, "save_every": settings.H5P_STATE_SAVE_SECONDS}

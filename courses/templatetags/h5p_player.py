@@ -28,6 +28,26 @@ def _player(context, *, activity, heading: str, block_id: str, record: bool) -> 
             statements_url = ""
     recording = bool(statements_url)
     previous = (context.get("activity_results") or {}).get(block_id) if record else None
+    player = {
+        "title": activity.title if activity else "",
+        "h5pJsonPath": f"/h5p/content/{activity.uuid}" if activity else "",
+        "librariesPath": "/h5p/libraries",
+        "frameJs": static("h5p-standalone/frame.bundle.js"),
+        "frameCss": static("h5p-standalone/styles/h5p.css"),
+        "customCss": static("courses/h5p-bengali.css"),
+        "mainJs": static("h5p-standalone/main.bundle.js"),
+        "activityIri": activity_iri(lesson_id=page.pk, block_id=block_id) if record and page and page.pk else "",
+        "statementsUrl": statements_url,
+        "csrfToken": get_token(request) if recording else "",
+        "actor": (
+            {"objectType": "Agent", "account": {"homePage": site_origin(), "name": user.get_username()}}
+            if recording
+            else None
+        ),
+    }
+    saved = context.get("h5p_state") if record and recording and activity else None
+    if saved:
+        player.update(_saved_state(saved, block_id=block_id, content_id=str(activity.uuid)))
     return {
         "previous": previous,
         "activity": activity,
@@ -38,23 +58,22 @@ def _player(context, *, activity, heading: str, block_id: str, record: bool) -> 
         "login_url": f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
         if request
         else "",
-        "player": {
-            "title": activity.title if activity else "",
-            "h5pJsonPath": f"/h5p/content/{activity.uuid}" if activity else "",
-            "librariesPath": "/h5p/libraries",
-            "frameJs": static("h5p-standalone/frame.bundle.js"),
-            "frameCss": static("h5p-standalone/styles/h5p.css"),
-            "customCss": static("courses/h5p-bengali.css"),
-            "mainJs": static("h5p-standalone/main.bundle.js"),
-            "activityIri": activity_iri(lesson_id=page.pk, block_id=block_id) if record and page and page.pk else "",
-            "statementsUrl": statements_url,
-            "csrfToken": get_token(request) if recording else "",
-            "actor": (
-                {"objectType": "Agent", "account": {"homePage": site_origin(), "name": user.get_username()}}
-                if recording
-                else None
-            ),
-        },
+        "player": player,
+    }
+
+
+def _saved_state(saved: dict, *, block_id: str, content_id: str) -> dict:
+    """The player options that let H5P keep the learner's place: where to save, how often, and the
+    state to resume from. A state kept for another package of the block is not played: the H5P core
+    is told "RESET" and shows the learner that the activity changed and starts over."""
+    packages = saved["states"].get(block_id) or {}
+    data = packages.get(content_id)
+    if data is None and packages:
+        data = {"0": {"state": "RESET"}}
+    return {
+        "stateUrl": saved["url_for"](block_id=block_id, content_id=content_id),
+        "saveFreq": saved["save_every"],
+        "contentUserData": data or None,
     }
 
 

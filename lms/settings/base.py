@@ -154,6 +154,8 @@ H5P_MAX_EXPANDED_BYTES = int(os.environ.get("H5P_MAX_EXPANDED_BYTES", str(250 * 
 H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
 H5P_MAX_MEMBERS = int(os.environ.get("H5P_MAX_MEMBERS", "5000"))
 H5P_MAX_COMPRESSION_RATIO = float(os.environ.get("H5P_MAX_COMPRESSION_RATIO", "100"))
+# How often (seconds) an H5P activity saves a changed learner state ("content user data").
+H5P_STATE_SAVE_SECONDS = int(os.environ.get("H5P_STATE_SAVE_SECONDS", "15"))
 H5P_CORE_API = "1.27"  # the H5P core API version h5p-standalone's bundled core provides
 
 WAGTAIL_SITE_NAME = "Shikkha: digital skills for government"

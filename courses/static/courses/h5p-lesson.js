@@ -3,6 +3,12 @@
  * Then the h5p-standalone player (served by the site, never a CDN) plays the activity, with its xAPI
  * object id set to the block's activity IRI. Statements that answer or complete an activity are sent
  * to the site's statement endpoint with the CSRF token, each with its own id so a retry is stored once.
+ *
+ * For an enrolled learner the page also says where H5P keeps their place ("content user data"): the
+ * player resumes from the state preloaded in the page, the H5P core saves a changed state every few
+ * seconds to that address (this loader adds the CSRF header to the core's requests), and the loader
+ * saves once more when the page is hidden or left, when browsers no longer allow the core's own
+ * synchronous save.
  */
 (function () {
   "use strict";
@@ -111,7 +117,7 @@
     loadMain(config.mainJs).then(function () {
       var holder = section.querySelector("[data-h5p-player]");
       holder.hidden = false;
-      return new window.H5PStandalone.H5P(holder, {
+      var options = {
         id: section.id,
         h5pJsonPath: config.h5pJsonPath,
         librariesPath: config.librariesPath,
@@ -120,9 +126,17 @@
         customCss: config.customCss,
         xAPIObjectIRI: config.activityIri,
         frame: false, copyright: false, export: false, embed: false, icon: false, fullScreen: false
-      });
+      };
+      if (config.stateUrl) {
+        options.saveFreq = config.saveFreq;
+        options.user = {name: config.actor.account.name, mail: ""};
+        options.ajax = {contentUserDataUrl: config.stateUrl};
+        if (config.contentUserData) { options.contentUserData = config.contentUserData; }
+      }
+      return new window.H5PStandalone.H5P(holder, options);
     }).then(function () {
       listen();
+      guardFrame(section, config);
       button.hidden = true;
       var hint = section.querySelector("[data-h5p-hint]");
       if (hint) { hint.hidden = true; }
@@ -142,6 +156,59 @@
     });
   }
 
+  function stateAddress(config, dataType, subContentId) {
+    return config.stateUrl.replace(":dataType", dataType).replace(":subContentId", subContentId || 0);
+  }
+
+  function frameOf(section) {
+    return section.querySelector("[data-h5p-player] iframe");
+  }
+
+  // The H5P core posts the state with its own jQuery inside the player's frame: give those requests,
+  // and only those, the CSRF header. The frame's scripts finish loading after the player resolves.
+  function guardFrame(section, config, tries) {
+    if (!config.stateUrl) { return; }
+    var frame = frameOf(section);
+    var core = frame && frame.contentWindow && frame.contentWindow.H5P;
+    if (!core || !core.jQuery) {
+      if ((tries || 0) < 600) { window.setTimeout(function () { guardFrame(section, config, (tries || 0) + 1); }, 50); }
+      return;
+    }
+    var prefix = config.stateUrl.split(":")[0];
+    core.jQuery.ajaxPrefilter(function (options, original, request) {
+      if (String(options.url).indexOf(prefix) === 0) { request.setRequestHeader("X-CSRFToken", config.csrfToken); }
+    });
+  }
+
+  // Save each started activity's current state when the page is hidden or left, unless this loader
+  // sent that same state already (keepalive: the request outlives the page).
+  function saveStates() {
+    players.forEach(function (player) {
+      var config = player.config;
+      var frame = player.section.getAttribute("data-h5p-ready") && frameOf(player.section);
+      var core = config.stateUrl && frame && frame.contentWindow && frame.contentWindow.H5P;
+      if (!core || !core.instances) { return; }
+      core.instances.forEach(function (instance) {
+        if (typeof instance.getCurrentState !== "function") { return; }
+        var state;
+        try { state = instance.getCurrentState(); } catch (error) { return; }
+        if (state === undefined) { return; }
+        var text = JSON.stringify(state);
+        // Not the core's cache: when the page is left, the core's own handler (in the frame, which
+        // unloads first) writes the state there, then the browser refuses its synchronous request.
+        if (player.leftState === text) { return; }
+        player.leftState = text;
+        fetch(stateAddress(config, "state", 0), {
+          method: "POST",
+          credentials: "same-origin",
+          keepalive: true,
+          headers: {"X-CSRFToken": config.csrfToken},
+          body: new URLSearchParams({data: text, preload: "1", invalidate: "1"})
+        }).catch(function () { /* offline: the core saves again while the page is open */ });
+      });
+    });
+  }
+
   function setUp() {
     var sections = document.querySelectorAll("[data-h5p-activity]");
     Array.prototype.forEach.call(sections, function (section) {
@@ -153,7 +220,12 @@
     });
   }
 
-  window.lessonH5P = {players: players};
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { saveStates(); }
+  });
+  window.addEventListener("pagehide", saveStates);
+
+  window.lessonH5P = {players: players, saveStates: saveStates};
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUp);
   } else {
