@@ -1,7 +1,6 @@
 from datetime import datetime
 from urllib.parse import urlencode
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -35,8 +34,10 @@ from courses.models import CoursePage
 from courses.selectors import course_outline, published_courses
 from lms.models import Organisation
 from lms.selectors import (
+    AmbiguousMember,
     administered_organisations,
     enrolment_lessons,
+    find_member,
     learner_enrolments,
     learner_statements,
     organisation_assignments,
@@ -458,15 +459,11 @@ class OrganisationEnrolmentsView(AdministeredOrganisation, generics.ListAPIView)
         data.is_valid(raise_exception=True)
         course = _published_course(data.validated_data["course"])
         # only the unit's own members are looked up: an outsider and a stranger get the same answer
-        member = (
-            get_user_model()
-            .objects.filter(
-                email__iexact=data.validated_data["email"],
-                is_active=True,
-                learner_profile__organisation__path__startswith=organisation.path,
-            )
-            .first()
-        )
+        try:
+            member = find_member(organisation=organisation, identifier=data.validated_data["email"])
+        except AmbiguousMember:
+            message = _("Several members have this email; enter the username instead.")
+            raise ValidationError({"email": [ErrorDetail(message, code="ambiguous_member")]}) from None
         if member is None:
             message = _("No member of %(unit)s or its units has this email.") % {"unit": organisation.name}
             raise ValidationError({"email": [ErrorDetail(message, code="not_a_member")]})
