@@ -1,7 +1,6 @@
 """People for the API's permission tests: two learners, a trainer, a certificate officer and the admins
 of two unrelated organisations, each with a token, plus a fresh signing key per test."""
 
-import os
 from dataclasses import dataclass
 
 import pytest
@@ -10,25 +9,18 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from certification import keys
 from lms.services import make_organisation_admin
+from tests.certification.conftest import certificate_settings  # noqa: F401 - a fresh key and media folder
 from tests.factories import TrainerFactory, UserFactory
 from tests.lms.conftest import celery_worker_process  # noqa: F401 - a real worker for the forwarding test
 from tests.lms.factories import member, organisation
 
 
 @pytest.fixture(autouse=True)
-def api_settings(settings, tmp_path):
-    """A fresh signing key and media folder per test, and throttle counters from zero."""
-    settings.CERTIFICATION_KEY_FILE = str(tmp_path / "keys" / "certification.json")
-    settings.CERTIFICATION_CREATE_KEY_FILE = True
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.WAGTAILADMIN_BASE_URL = "https://learning.example.gov.bd"
-    for name in ("CERTIFICATION_SIGNING_KEY", "CERTIFICATION_RETIRED_KEYS"):
-        os.environ.pop(name, None)
-    keys._cache.clear()
+def api_settings(certificate_settings):  # noqa: F811 - the fixture imported above
+    """The certificates' fresh signing key and media folder, and throttle counters from zero."""
     cache.clear()
-    yield settings
+    yield certificate_settings
     cache.clear()
 
 
