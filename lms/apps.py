@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class LmsConfig(AppConfig):
     name = "lms"
+    default_auto_field = "django.db.models.BigAutoField"  # as the migrations, whatever the host's default
     verbose_name = _("Learners and progress")
 
     def ready(self) -> None:
@@ -14,9 +15,14 @@ class LmsConfig(AppConfig):
 
         from courses.models import CoursePage
 
-        from .course_structure import content_changed
+        from . import checks  # noqa: F401 - registers the system checks for this app's settings
+        from .accounts import checks as account_checks  # noqa: F401 (deploy checks)
+        from .accounts import lockout  # noqa: F401 (receivers counting failed sign-ins)
+        from .lti import receivers as lti_receivers  # noqa: F401 (integrations: AGS on completion)
         from .models import Organisation
-        from .services import grant_admin_access
+        from .organisations.services import grant_admin_access
+        from .programmes import receivers as programme_receivers  # noqa: F401 (programmes on completion)
+        from .progress.structure import content_changed
 
         def on_admins_changed(sender, instance, action, reverse, pk_set, **kwargs):
             """However someone becomes an organisation admin (service, Django admin), they get access."""

@@ -1,5 +1,9 @@
 """People and progress: organisations, learner profiles, enrolments, assignments and learning records.
 
+A course, lesson or activity is one thing whatever its languages (``courses.identity``): enrolments,
+assignments and every learning record point at the *source copy* of a course or lesson, never at
+another language's copy, so a learner who switches language keeps everything.
+
 Progress lives on the enrolment as stored numbers (percent, course score, status) that the services
 update in the same transaction as the learning record that changes them, so pages read them with one
 query instead of rescanning every record a learner ever produced.
@@ -54,8 +58,28 @@ class LearnerProfile(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     designation = models.CharField(_("designation"), max_length=200, blank=True)
+    role = models.ForeignKey(
+        "lms.Role",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="holders",
+        verbose_name=_("role"),
+        help_text=_("The designation's role, whose competencies the learner's dashboard measures them against."),
+    )
     phone = models.CharField(_("phone number"), max_length=20, null=True, blank=True, unique=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Accounts (lms.accounts): the language pages open in after sign-in, and the Digital Centre whose
+    # operator registered the learner (their sign-in then defaults to a shared-computer session).
+    preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    registered_at = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registered_learners",
+        verbose_name=_("registered at"),
+    )
 
     class Meta:
         verbose_name = _("learner profile")
@@ -91,6 +115,7 @@ class EnrolmentSource(models.TextChoices):
     SELF = "self", _("Self-enrolled")
     ADMIN = "admin", _("Enrolled by an organisation admin")
     ASSIGNMENT = "assignment", _("Assigned")
+    RECERTIFICATION = "recertification", _("Reopened for recertification")
 
 
 class Enrolment(models.Model):
@@ -117,6 +142,15 @@ class Enrolment(models.Model):
         Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolments"
     )
     due_on = models.DateField(_("due date"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language the learner last opened a lesson of this course in; their certificate's language."),
+    )
+    cycle = models.PositiveSmallIntegerField(
+        default=1, help_text=_("1 for the first time through the course, +1 each time it reopens for recertification.")
+    )
 
     class Meta:
         verbose_name = _("enrolment")
@@ -132,9 +166,12 @@ class Enrolment(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
         return bool(self.due_on and not self.is_completed and self.due_on < timezone.localdate())
+
+    @property
+    def completed_late(self) -> bool:
+        """Completed after its due date (in the site's time zone)."""
+        return bool(self.due_on and self.completed_at and timezone.localdate(self.completed_at) > self.due_on)
 
 
 class LessonProgress(models.Model):
@@ -170,6 +207,9 @@ class ActivityResult(models.Model):
     success = models.BooleanField(null=True, blank=True)
     completion = models.BooleanField(null=True, blank=True)
     duration = models.DurationField(null=True, blank=True)
+    response = models.CharField(
+        max_length=500, blank=True, help_text=_("What the learner answered (xAPI result.response).")
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -201,12 +241,20 @@ class ActivityScore(models.Model):
 
 
 class Statement(models.Model):
-    """An xAPI statement as received, stored once by its id."""
+    """An xAPI statement as received, stored once by its id. ``user`` is the site's learner the actor
+    names (none for an actor who is not one); ``actor_key`` and ``authority_key`` identify the actor and
+    who sent it (``lms.statements.validation.identifier_key``), for the LRS's queries."""
 
     statement_id = models.UUIDField(unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="xapi_statements")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="xapi_statements"
+    )
     verb = models.URLField(max_length=500)
     object_id = models.URLField(max_length=500)
+    actor_key = models.CharField(max_length=500, blank=True, db_index=True)
+    authority_key = models.CharField(max_length=500, blank=True)
+    registration = models.UUIDField(null=True, blank=True)
+    voided = models.BooleanField(default=False)
     payload = models.JSONField()
     stored_at = models.DateTimeField(default=timezone.now)
     activity_result = models.ForeignKey(
@@ -216,26 +264,41 @@ class Statement(models.Model):
     class Meta:
         verbose_name = _("xAPI statement")
         # The learner's statements in stored order: the xAPI query's keyset pages walk this index.
-        indexes = [models.Index(fields=["user", "stored_at", "id"], name="statement_user_stored")]
+        indexes = [
+            models.Index(fields=["user", "stored_at", "id"], name="statement_user_stored"),
+            models.Index(fields=["stored_at", "id"], name="statement_stored"),
+        ]
 
     def __str__(self) -> str:
         return str(self.statement_id)
 
 
 class NoticeKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")
     REMINDER = "reminder", _("Reminder before the due date")
     OVERDUE = "overdue", _("Overdue notice")
+    CERTIFICATE = "certificate", _("Certificate issued")
+    CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
+    RECERTIFICATION = "recertification", _("Recertification open")
 
 
 class Notice(models.Model):
-    """A reminder or overdue notice sent for one assigned enrolment; unique so each goes out once."""
+    """Something a learner is told about one enrolment, in the site's list of notices and, for
+    reminders and overdue notices, by email; unique so each kind goes out once per enrolment and
+    ``key`` (empty for most kinds; what tells a certificate's expiry reminders or a later cycle's
+    notices apart). ``on_date`` is the date the notice is about, where its enrolment does not say it."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    kind = models.CharField(max_length=30, choices=NoticeKind.choices)
+    key = models.CharField(max_length=60, blank=True, default="")
+    on_date = models.DateField(null=True, blank=True)
     sent_at = models.DateTimeField(auto_now_add=True)
+    emailed = models.BooleanField(default=False)
+    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["enrolment", "kind"], name="one_notice_per_kind")]
+        constraints = [models.UniqueConstraint(fields=["enrolment", "kind", "key"], name="one_notice_per_kind_and_key")]
+        indexes = [models.Index(fields=["enrolment", "read_at"], name="notice_unread")]
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.enrolment}"
@@ -268,3 +331,19 @@ class H5PState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment} · {self.block_id} · {self.data_type}/{self.sub_content_id}"
+
+
+from .accounts.models import CodePurpose, OneTimeCode  # noqa: E402,F401  (accounts' models live with accounts)
+
+# integrations: who a learner is at an identity provider or LTI platform (its model lives with its code)
+from .lti.models import LtiCourseLink, LtiGradeTarget  # noqa: E402, F401
+
+# programmes: roles and programme completions (lms/programmes/)
+from .programmes.models import ProgrammeCompletion, Role  # noqa: E402, F401
+
+# SCORM runtime data (lms/scorm_runtime/); importing it here registers it with the lms app.
+from .scorm_runtime.models import ScormAttempt  # noqa: E402, F401
+from .sso.models import ExternalIdentity  # noqa: E402, F401
+
+# The Learning Record Store's own records (clients, documents, attachments) live beside the statements.
+from .statements.models import LrsClient, XapiAttachment, XapiDocument  # noqa: E402, F401

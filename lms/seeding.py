@@ -49,8 +49,9 @@ def seed_demo_organisations(units: list[dict[str, Any]], parent=None) -> int:
 
     from courses.models import CoursePage
 
+    from .enrolment.services import assign_course
     from .models import Assignment, Organisation
-    from .services import assign_course, make_organisation_admin, set_membership
+    from .organisations.services import make_organisation_admin, set_membership
 
     User = get_user_model()
     count = 0
@@ -75,3 +76,22 @@ def seed_demo_organisations(units: list[dict[str, Any]], parent=None) -> int:
                 assign_course(organisation=unit, course=course, due_on=due_on)
         count += seed_demo_organisations(entry.get("units", []), parent=unit)
     return count
+
+
+@transaction.atomic
+def seed_demo_roles(roles: list[dict[str, Any]]) -> int:
+    """The demo roles with the competencies they need, given to their holders; once."""
+    from courses.competencies.models import Competency
+
+    from .models import LearnerProfile, Organisation, Role
+
+    User = get_user_model()
+    for entry in roles:
+        organisation = Organisation.objects.get(code=entry["organisation"]) if entry.get("organisation") else None
+        role, created = Role.objects.get_or_create(name=entry["name"], organisation=organisation)
+        if created:
+            role.competencies.set(Competency.objects.filter(code__in=entry["competencies"], locale__language_code="en"))
+            role.save()
+        for username in entry.get("holders", []):
+            LearnerProfile.objects.filter(user=User.objects.get(username=username)).update(role=role)
+    return len(roles)
