@@ -1,6 +1,7 @@
 """Activity identifiers: the stable IRI by which learning records name a scored block of a lesson.
 
-An activity is a block of a lesson that a learner answers (a knowledge check, an H5P activity). Its
+An activity is a block of a lesson that a learner answers (a knowledge check, an H5P activity, a SCORM
+package). Its
 IRI, ``<site>/activities/<lesson id>/<block id>``, survives renaming, moving and translating the
 lesson's page, so xAPI statements and activity results keep pointing at the same thing.
 """
@@ -9,12 +10,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from wagtail.blocks import StreamValue
 
-from .models import LessonPage
+from foundation.site_address import site_url
 
-ACTIVITY_BLOCK_TYPES = {"knowledge_check", "h5p"}
+from .models import LessonPage
+from .publication import published_for_learners
+
+ACTIVITY_BLOCK_TYPES = {"knowledge_check", "h5p", "scorm"}
 _ACTIVITY_PATH = re.compile(r"^/activities/(?P<lesson_id>\d+)/(?P<block_id>[0-9a-f-]{1,64})/?$")
 
 
@@ -35,7 +38,7 @@ class Activity:
 
 
 def site_origin() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return site_url()
 
 
 def activity_iri(*, lesson_id: int, block_id: str) -> str:
@@ -59,7 +62,7 @@ def find_block(body: StreamValue, block_id: str):
 def resolve_activity(iri: str) -> Activity:
     """The published lesson block an IRI names; drafts, unknown blocks and non-activities are not found."""
     lesson_id, block_id = parse_activity_iri(iri)
-    lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
+    lesson = published_for_learners(LessonPage.objects.filter(pk=lesson_id)).first()
     block = find_block(lesson.body, block_id) if lesson else None
     if block is None or block.block_type not in ACTIVITY_BLOCK_TYPES:
         raise ActivityNotFound(f"no published activity at {iri!r}")

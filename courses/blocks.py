@@ -149,6 +149,23 @@ class H5PBlock(blocks.StructBlock):
         template = "courses/blocks/h5p.html"
 
 
+class ScormBlock(blocks.StructBlock):
+    """A SCORM package: all its SCOs in manifest order, with the package's navigation between them.
+
+    The learner's runtime data is kept per SCO and attempt; the package's result (every SCO finished)
+    is recorded against the block's activity IRI, like an H5P activity's."""
+
+    package = SnippetChooserBlock("courses.ScormPackage", label=_("SCORM package"))
+    heading = blocks.CharBlock(
+        required=False, max_length=200, help_text=_("Shown above the package; defaults to the package's title.")
+    )
+
+    class Meta:
+        icon = "doc-full-inverse"
+        label = _("SCORM package")
+        template = "courses/blocks/scorm.html"
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="courses/blocks/paragraph.html")
@@ -158,3 +175,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     knowledge_check = KnowledgeCheckBlock()
     h5p = H5PBlock()
+    scorm = ScormBlock()

@@ -2,10 +2,11 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -17,6 +18,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import RICH_TEXT_FEATURES, LessonBodyBlock
+from .publication import CachedViewRestrictionsMixin
 
 
 class Audience(models.TextChoices):
@@ -77,7 +79,18 @@ class ScorePolicy(models.TextChoices):
     LATEST = "latest", _("Latest attempt")
 
 
-class CataloguePage(Page):
+def completed_lesson_ids(request, lessons) -> set[int]:
+    """The ids of these lessons the visitor has completed, from whichever app records learning (the
+    ``completed_lessons`` hook; courses imports none of them): the ticks of an outline."""
+    from wagtail import hooks
+
+    done: set[int] = set()
+    for hook in hooks.get_hooks("completed_lessons"):
+        done |= set(hook(request=request, lessons=lessons) or ())
+    return done
+
+
+class CataloguePage(CachedViewRestrictionsMixin, Page):
     """The list of courses, filterable by audience, language of instruction and topic."""
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
@@ -96,14 +109,14 @@ class CataloguePage(Page):
         context = super().get_context(request, *args, **kwargs)
         filters = catalogue_filters(request.GET)
         context["filters"] = filters
-        context["courses"] = catalogue_courses(catalogue=self, **filters)
+        context["courses"] = catalogue_courses(catalogue=self, user=request.user, **filters)
         context["audience_choices"] = Audience.choices
         context["language_choices"] = Language.choices
         context["topics"] = Topic.objects.filter(locale=self.locale)
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.BOTH)
     summary = models.TextField(max_length=500, help_text=_("One or two sentences for the catalogue."))
     description = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
@@ -135,11 +148,45 @@ class CoursePage(Page):
     score_policy = models.CharField(
         _("which attempt counts"), max_length=10, choices=ScorePolicy.choices, default=ScorePolicy.BEST
     )
+    competencies = ParentalManyToManyField(
+        "courses.Competency", blank=True, related_name="courses", verbose_name=_("competencies built")
+    )
+    co_trainers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_trained_courses",
+        verbose_name=_("co-trainers"),
+        help_text=_("Trainers who share this course with its owner: they read its results too."),
+    )
     certificate_valid_months = models.PositiveSmallIntegerField(
         _("certificate valid for (months)"),
         null=True,
         blank=True,
         help_text=_("For courses that require recertification; leave empty for certificates that never expire."),
+    )
+    recertification_window_days = models.PositiveSmallIntegerField(
+        _("recertification opens (days before expiry)"),
+        default=30,
+        validators=[MaxValueValidator(730)],
+        help_text=_("How many days before a certificate expires the course reopens for its holder."),
+    )
+    refresher_course = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("refresher course"),
+        help_text=_("Recertify by completing this course instead of the whole course again (any of its languages)."),
+    )
+
+    certificates_need_release = models.BooleanField(
+        _("hold certificates until released"),
+        default=False,
+        help_text=_(
+            "Completing the course queues the learner's certificate; a reviewer or the course's trainers "
+            "release it after checking the results."
+        ),
     )
 
     content_panels = Page.content_panels + [
@@ -149,14 +196,24 @@ class CoursePage(Page):
         FieldPanel("estimated_hours"),
         FieldPanel("topics"),
         FieldPanel("prerequisites"),
+        FieldPanel("competencies"),
         MultiFieldPanel(
             [FieldPanel("accrediting_body"), FieldPanel("credit_hours"), FieldPanel("curriculum_code")],
             heading=_("Accreditation"),
         ),
         MultiFieldPanel(
-            [FieldPanel("passing_score"), FieldPanel("score_policy"), FieldPanel("certificate_valid_months")],
+            [
+                FieldPanel("passing_score"),
+                FieldPanel("score_policy"),
+                FieldPanel("certificate_valid_months"),
+                FieldPanel("recertification_window_days"),
+                FieldPanel("refresher_course"),
+                FieldPanel("certificates_need_release"),
+            ],
             heading=_("Completion and certificate"),
         ),
+        # the course's owner (its creator) shares it; only administrators choose the co-trainers
+        FieldPanel("co_trainers", permission="superuser"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -186,16 +243,28 @@ class CoursePage(Page):
                 raise ValidationError(errors)
         elif self.credit_hours:
             raise ValidationError({"credit_hours": _("Credit hours need an accrediting body.")})
+        refresher = self.refresher_course
+        if refresher is not None:
+            if refresher.translation_key == self.translation_key:
+                raise ValidationError({"refresher_course": _("A course cannot be its own refresher course.")})
+            if not self.certificate_valid_months:
+                raise ValidationError(
+                    {"refresher_course": _("A refresher course needs certificates that expire: set their validity.")}
+                )
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_outline
+        from .selectors import course_outline, untranslated_lessons
 
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = course_outline(course=self)
+        context["modules"] = course_outline(course=self, user=request.user)
+        context["untranslated_lessons"] = untranslated_lessons(course=self, user=request.user)
+        context["completed_lessons"] = completed_lesson_ids(
+            request, [lesson for module in context["modules"] for lesson in module.lessons]
+        )
         return context
 
 
-class ModulePage(Page):
+class ModulePage(CachedViewRestrictionsMixin, Page):
     summary = models.TextField(max_length=500, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("summary")]
@@ -211,11 +280,12 @@ class ModulePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["course"] = self.get_parent().specific
-        context["lessons"] = module_lessons(module=self)
+        context["lessons"] = list(module_lessons(module=self, user=request.user))
+        context["completed_lessons"] = completed_lesson_ids(request, context["lessons"])
         return context
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     summary = models.TextField(max_length=500, blank=True)
     required = models.BooleanField(
         default=True, help_text=_("Learners must complete required lessons to complete the course.")
@@ -241,7 +311,7 @@ class LessonPage(RoutablePageMixin, Page):
         from .selectors import lesson_navigation
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_navigation(lesson=self))
+        context.update(lesson_navigation(lesson=self, user=request.user))
         # The H5P player's loader is the only script a lesson may need; lessons without H5P skip it.
         context["has_h5p"] = any(block.get("type") == "h5p" for block in self.body.raw_data)
         context["activity_results"] = self.activity_results(request)
@@ -283,7 +353,15 @@ class LessonPage(RoutablePageMixin, Page):
         try:
             feedback = mark_knowledge_check(lesson=self, block_id=block_id, choice=request.POST.get("choice"))
         except KnowledgeCheckNotFound as exc:
+            if "application/json" in request.headers.get("Accept", ""):
+                return JsonResponse({"code": "not_found", "message": str(exc)}, status=404)
             raise Http404(str(exc)) from exc
+        if "application/json" in request.headers.get("Accept", ""):  # the offline outbox sends it again
+            if feedback.error:
+                return JsonResponse(
+                    {"code": "invalid_answer", "message": feedback.error, "field": "choice"}, status=400
+                )
+            return JsonResponse({"correct": feedback.correct})
         context = self.get_context(request)
         context.update(feedback=feedback, feedback_block_id=block_id)
         status = 400 if feedback.error else 200
@@ -291,4 +369,12 @@ class LessonPage(RoutablePageMixin, Page):
 
 
 # The H5P models live in their own module; importing them here registers them with the courses app.
+# competency frameworks and programmes (courses/competencies/)
+from .competencies.models import (  # noqa: E402, F401
+    Competency,
+    CompetencyFramework,
+    Programme,
+    ProgrammeCourse,
+)
 from .h5p.models import H5PActivity, H5PLibrary, H5PUpload  # noqa: E402, F401
+from .scorm.models import ScormPackage  # noqa: E402, F401

@@ -19,12 +19,12 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 import pyh5p
-from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..conf import courses_settings
 from .models import STORAGE_ROOT, H5PActivity, H5PLibrary, H5PUpload
 from .validation import (
     CONTENT_EXTENSIONS,
@@ -82,10 +82,10 @@ class _Writer:
                 default_storage.delete(name)
             except OSError:
                 logger.exception("could not delete %s after a failed H5P import", name)
-        _remove_empty_parents(self.written)
+        remove_empty_parents(self.written)
 
 
-def _remove_empty_parents(names: list[str]) -> None:
+def remove_empty_parents(names: list[str]) -> None:
     """Storages with real folders (the local one) keep empty folders; remove those the import made."""
     parents = {str(parent) for name in names for parent in PurePosixPath(name).parents if str(parent) != "."}
     for folder in sorted(parents, key=lambda item: item.count("/"), reverse=True):
@@ -104,12 +104,14 @@ def import_package(
     title: str | None = None,
     limits: H5PLimits | None = None,
     progress: Progress | None = None,
+    identity: uuid.UUID | None = None,
 ) -> H5PActivity:
     """Validate a package and store it: its content once, each library once per major.minor version.
 
     A library already stored at the same or a newer patch is reused; an older patch is replaced by
     this package's newer one (written to a new folder, switched in the same transaction, the old
-    folder deleted after commit). Raises ``PackageRefused`` with every problem found.
+    folder deleted after commit). Raises ``PackageRefused`` with every problem found. ``identity`` keeps
+    the uuid the activity has on another site (a course pack's import, ``courses/packs/``).
     """
     limits = limits or limits_from_settings()
     report = progress or (lambda _percent: None)
@@ -123,7 +125,14 @@ def import_package(
         try:
             with transaction.atomic():
                 activity = _store(
-                    package, root, writer=writer, name=name, uploaded_by=uploaded_by, title=title, report=report
+                    package,
+                    root,
+                    writer=writer,
+                    name=name,
+                    uploaded_by=uploaded_by,
+                    title=title,
+                    report=report,
+                    identity=identity,
                 )
         except BaseException:
             writer.undo()
@@ -145,7 +154,9 @@ def _extract(package: ValidatedPackage, root: Path, *, limits: H5PLimits) -> Non
         files.extract(root / "libraries" / library.version.folder, limits=library_policy)
 
 
-def _store(package: ValidatedPackage, root: Path, *, writer: _Writer, name: str, uploaded_by, title, report):
+def _store(
+    package: ValidatedPackage, root: Path, *, writer: _Writer, name: str, uploaded_by, title, report, identity=None
+):
     libraries = []
     stale_folders = []
     count = max(len(package.libraries), 1)
@@ -162,6 +173,7 @@ def _store(package: ValidatedPackage, root: Path, *, writer: _Writer, name: str,
         original_filename=Path(name).name[:255],
         expanded_bytes=package.expanded_bytes,
         uploaded_by=uploaded_by,
+        uuid=identity or uuid.uuid4(),
     )
     for relative, path in _walk(root / "content"):
         writer.save(f"{activity.folder}/{relative}", path)
@@ -236,20 +248,25 @@ def delete_folder(folder: str) -> None:
         default_storage.delete(f"{folder}/{file}")
     for directory in directories:
         delete_folder(f"{folder}/{directory}")
-    _remove_empty_parents([f"{folder}/-"])
+    remove_empty_parents([f"{folder}/-"])
 
 
 def lessons_using(activity: H5PActivity) -> list:
     """Every lesson (draft or published, in any locale) whose latest body places the activity."""
+    return lessons_placing(block_type="h5p", field="activity", pk=activity.pk)
+
+
+def lessons_placing(*, block_type: str, field: str, pk: int) -> list:
+    """Every lesson whose body or latest draft has a ``block_type`` block whose ``field`` is ``pk``."""
     from ..models import LessonPage
 
-    marker = str(activity.pk)
+    marker = str(pk)
 
     def places(raw_blocks) -> bool:
         return any(
             isinstance(block, dict)
-            and block.get("type") == "h5p"
-            and str((block.get("value") or {}).get("activity")) == marker
+            and block.get("type") == block_type
+            and str((block.get("value") or {}).get(field)) == marker
             for block in raw_blocks or []
         )
 
@@ -287,7 +304,7 @@ def queue_upload(*, file, uploaded_by=None, title: str = "") -> H5PUpload:
     upload = H5PUpload.objects.create(
         file=file, original_filename=Path(file.name).name[:255], uploaded_by=uploaded_by, message=title[:255]
     )
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if courses_settings.CELERY_TASK_ALWAYS_EAGER:
         process_upload_task.apply(args=[upload.pk])  # the embedded default: at once, in this process
     else:
         # A worker must find the row: queue only once the transaction that created it has committed.

@@ -6,6 +6,7 @@ from . import views
 
 app_name = "h5p"
 urlpatterns = [
+    path("player.css", views.player_stylesheet, name="player-css"),
     path("libraries/<str:folder>/<path:path>", views.library_file, name="library-file"),
     path("content/<uuid:uuid>/<path:path>", views.content_file, name="content-file"),
 ]

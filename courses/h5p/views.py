@@ -14,11 +14,12 @@ from pathlib import PurePosixPath
 from uuid import UUID
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 from pyh5p._util import is_safe_relative_path
 
 from .models import H5PActivity, H5PLibrary
+from .player_css import player_css
 from .validation import CONTENT_EXTENSIONS, LIBRARY_EXTENSIONS, LIBRARY_FOLDER
 
 CONTENT_SECURITY_POLICY = (
@@ -50,16 +51,20 @@ LIBRARY_MAX_AGE = 60 * 60  # a newer patch replaces a library's files under the 
 CONTENT_MAX_AGE = 60 * 60 * 24
 
 
-def _respond(name: str, *, extension: str, max_age: int) -> FileResponse:
+def respond(
+    name: str, *, extension: str, max_age: int, content_types: dict | None = None, inline_kinds: tuple = ()
+) -> FileResponse:
+    """A stored file with the locked-down headers (SCORM's views use it too, with SCOs' own types)."""
     if not default_storage.exists(name):
         raise Http404("no such file")
-    content_type = CONTENT_TYPES.get(extension) or mimetypes.types_map.get(f".{extension}", "application/octet-stream")
+    content_types = content_types or CONTENT_TYPES
+    content_type = content_types.get(extension) or mimetypes.types_map.get(f".{extension}", "application/octet-stream")
     response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = f"public, max-age={max_age}"
-    if not content_type.startswith(INLINE_KINDS):
+    if not content_type.startswith(INLINE_KINDS + inline_kinds):
         response["Content-Disposition"] = f'attachment; filename="{PurePosixPath(name).name}"'
     return response
 
@@ -89,7 +94,7 @@ def library_file(request: HttpRequest, folder: str, path: str) -> FileResponse:
     )
     if stored is None:
         raise Http404("no such library")
-    return _respond(f"{stored}/{path}", extension=extension, max_age=LIBRARY_MAX_AGE)
+    return respond(f"{stored}/{path}", extension=extension, max_age=LIBRARY_MAX_AGE)
 
 
 @require_safe
@@ -100,4 +105,17 @@ def content_file(request: HttpRequest, uuid: UUID, path: str) -> FileResponse:
     extension = _extension(path, CONTENT_EXTENSIONS)
     if not re.fullmatch(r"[0-9a-f-]{36}", str(uuid)) or not H5PActivity.objects.filter(uuid=uuid).exists():
         raise Http404("no such activity")
-    return _respond(f"h5p/content/{uuid}/{path}", extension=extension, max_age=CONTENT_MAX_AGE)
+    return respond(f"h5p/content/{uuid}/{path}", extension=extension, max_age=CONTENT_MAX_AGE)
+
+
+@require_safe
+def player_stylesheet(request: HttpRequest) -> HttpResponse:
+    """The player's core style sheet without its text fonts (``courses.h5p.player_css``)."""
+    css, version = player_css()
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    if request.GET.get("v") == version:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "no-cache"
+    return response

@@ -10,9 +10,25 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 
 from courses.activities import activity_iri, site_origin
+from courses.h5p.player_css import player_css
+from courses.identity import lesson_identity
 
 register = template.Library()
 PLACEHOLDER = "courses/blocks/h5p_placeholder.html"
+
+
+def player_css_url() -> str:
+    """The player's core style sheet without its text fonts, by a URL that changes with its content."""
+    return f"{reverse('h5p:player-css')}?v={player_css()[1]}"
+
+
+def _activity_iri(page, block_id: str) -> str:
+    """The activity's one IRI, the source lesson's block, whichever language's copy the page is."""
+    identity = lesson_identity(page)
+    source_block = identity.activities.get(block_id)
+    if source_block is None:  # a block only this translation has: it is named as its own
+        return activity_iri(lesson_id=page.pk, block_id=block_id)
+    return activity_iri(lesson_id=identity.source_id, block_id=source_block)
 
 
 def _player(context, *, activity, heading: str, block_id: str, record: bool) -> dict:
@@ -33,10 +49,10 @@ def _player(context, *, activity, heading: str, block_id: str, record: bool) -> 
         "h5pJsonPath": f"/h5p/content/{activity.uuid}" if activity else "",
         "librariesPath": "/h5p/libraries",
         "frameJs": static("h5p-standalone/frame.bundle.js"),
-        "frameCss": static("h5p-standalone/styles/h5p.css"),
+        "frameCss": player_css_url(),
         "customCss": static("courses/h5p-bengali.css"),
         "mainJs": static("h5p-standalone/main.bundle.js"),
-        "activityIri": activity_iri(lesson_id=page.pk, block_id=block_id) if record and page and page.pk else "",
+        "activityIri": _activity_iri(page, block_id) if record and page and page.pk else "",
         "statementsUrl": statements_url,
         "csrfToken": get_token(request) if recording else "",
         "actor": (

@@ -68,7 +68,9 @@
     var whole = String(statement.object.id).indexOf("?") === -1;
     var score = statement.result && statement.result.score;
     if (whole && score && typeof score.raw === "number" && typeof score.max === "number") {
-      setStatus(player.section, message(player.section, "score").replace("%(raw)s", score.raw).replace("%(max)s", score.max));
+      // In the page's digits (Bengali, Tibetan), as the server's formatting layer prints them.
+      var digits = new Intl.NumberFormat(document.documentElement.lang || undefined);
+      setStatus(player.section, message(player.section, "score").replace("%(raw)s", digits.format(score.raw)).replace("%(max)s", digits.format(score.max)));
     } else if (whole && verb === "completed") {
       setStatus(player.section, message(player.section, "done"));
     }
@@ -81,6 +83,19 @@
     var copy = JSON.parse(JSON.stringify(statement));
     copy.id = copy.id || uuid4();
     copy.actor = config.actor;
+    var outbox = window.learningOutbox;
+    // Without a connection the statement waits in the outbox (courses/offline/page.js); its id makes the
+    // site store it once however often it is sent.
+    function keep() {
+      return outbox.queue({url: config.statementsUrl, method: "POST", type: "json", body: JSON.stringify(copy), kind: "statement", name: config.title}).then(function () {
+        if (whole) {
+          var status = player.section.querySelector("[data-h5p-status]").textContent;
+          setStatus(player.section, (status ? status + " " : "") + message(player.section, "kept"));
+          player.section.setAttribute("data-h5p-kept", String(++player.kept));
+        }
+      });
+    }
+    if (outbox && !navigator.onLine) { keep(); return; }
     player.section.setAttribute("data-h5p-sending", String(++player.pending));
     fetch(config.statementsUrl, {
       method: "POST",
@@ -93,16 +108,33 @@
         var status = player.section.querySelector("[data-h5p-status]").textContent;
         if (response.ok) {
           setStatus(player.section, (status ? status + " " : "") + message(player.section, "saved"));
+          showStanding(player.section, body.activity);
         } else {
           setStatus(player.section, message(player.section, "not-saved") + " " + (body.message || response.status));
         }
       });
-    }).catch(function () {
+    }, function () {
+      if (outbox) { return keep(); }
       if (whole) { setStatus(player.section, message(player.section, "not-saved")); }
     }).then(function () {
       player.section.setAttribute("data-h5p-sending", String(--player.pending));
       if (whole) { player.section.setAttribute("data-h5p-sent", String(++player.sent)); }
     });
+  }
+
+  function showStanding(section, activity) {
+    // The counting score the site now holds for this activity (best or latest attempt, as the course
+    // says), in the page's own digits: "your result so far" without reloading the page.
+    if (!activity || typeof activity.score_percent !== "number") { return; }
+    var line = section.querySelector("[data-h5p-previous]");
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "h5p-activity__previous";
+      line.setAttribute("data-h5p-previous", "");
+      section.querySelector("[data-h5p-status]").before(line);
+    }
+    var percent = new Intl.NumberFormat(document.documentElement.lang || undefined).format(activity.score_percent);
+    line.textContent = message(section, "so-far").replace("%(percent)s", percent);
   }
 
   function listen() {
@@ -198,12 +230,18 @@
         // unloads first) writes the state there, then the browser refuses its synchronous request.
         if (player.leftState === text) { return; }
         player.leftState = text;
-        fetch(stateAddress(config, "state", 0), {
+        var address = stateAddress(config, "state", 0);
+        var fields = new URLSearchParams({data: text, preload: "1", invalidate: "1"});
+        if (window.learningOutbox && !navigator.onLine) {  // the latest state waits in the outbox
+          window.learningOutbox.queue({url: address, method: "POST", type: "form", body: fields.toString(), kind: "state", name: config.title, replaces: address});
+          return;
+        }
+        fetch(address, {
           method: "POST",
           credentials: "same-origin",
           keepalive: true,
           headers: {"X-CSRFToken": config.csrfToken},
-          body: new URLSearchParams({data: text, preload: "1", invalidate: "1"})
+          body: fields
         }).catch(function () { /* offline: the core saves again while the page is open */ });
       });
     });
@@ -213,7 +251,7 @@
     var sections = document.querySelectorAll("[data-h5p-activity]");
     Array.prototype.forEach.call(sections, function (section) {
       var config = JSON.parse(document.getElementById(section.getAttribute("data-h5p-activity")).textContent);
-      var player = {section: section, config: config, pending: 0, sent: 0};
+      var player = {section: section, config: config, pending: 0, sent: 0, kept: 0};
       players.push(player);
       var button = section.querySelector("[data-h5p-start]");
       button.addEventListener("click", function () { start(section, config, button); });
@@ -224,6 +262,8 @@
     if (document.visibilityState === "hidden") { saveStates(); }
   });
   window.addEventListener("pagehide", saveStates);
+  // Offline the core's own saves fail: the loader keeps the latest state in the outbox as it changes.
+  window.setInterval(function () { if (!navigator.onLine) { saveStates(); } }, 5000);
 
   window.lessonH5P = {players: players, saveStates: saveStates};
   if (document.readyState === "loading") {
