@@ -12,13 +12,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from .bulk_download import (
+    certificates_zip,
+    course_certificates,
+    downloadable_courses,
+    downloadable_units,
+    unit_certificates,
+)
 from .models import Certificate
 from .selectors import audit_log
 from .services import CertificateStateError, reissue_certificate, revoke_certificate
@@ -99,3 +106,38 @@ def certificate_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def audit_log_index(request: HttpRequest) -> HttpResponse:
     page = Paginator(audit_log(), 100).get_page(request.GET.get("p"))
     return TemplateResponse(request, "certification/admin/audit_log.html", {"page": page})
+
+
+def certificate_downloads(request: HttpRequest) -> HttpResponse:
+    """Links to the ZIP of each unit's (and, for certificate admins, each course's) certificates."""
+    units, courses = downloadable_units(user=request.user), downloadable_courses(user=request.user)
+    if not units.exists() and not courses.exists():
+        raise Http404
+    return TemplateResponse(
+        request,
+        "certification/admin/downloads.html",
+        {"page_title": _("Certificate downloads"), "units": units, "courses": courses},
+    )
+
+
+def _zip_response(certificates, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(certificates_zip(certificates=certificates), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def unit_certificates_zip(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    found = unit_certificates(user=request.user, organisation_id=pk)
+    if found is None:
+        raise Http404
+    organisation, certificates = found
+    return _zip_response(certificates, f"certificates-{organisation.code}")
+
+
+def course_certificates_zip(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    found = course_certificates(user=request.user, course_id=pk)
+    if found is None:
+        raise Http404
+    course, certificates = found
+    return _zip_response(certificates, f"certificates-{course.slug}")

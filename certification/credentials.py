@@ -8,6 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from courses.competencies.case import item_uri
+from courses.competencies.models import Competency, Programme
+from courses.competencies.selectors import competencies_by_key, course_competency_keys
+from courses.identity import language_code_of, source_id
 from courses.models import CoursePage
 
 from .contexts import CREDENTIALS_V2, OPEN_BADGES_V3
@@ -33,7 +37,31 @@ def _number(value: Decimal) -> int | float:
 
 
 def achievement_id(course: CoursePage, *, site: str) -> str:
-    return f"{site}/certificates/achievements/{course.pk}"
+    """The course's achievement, one for all its languages: named by the course's source copy."""
+    return f"{site}/certificates/achievements/{source_id(course)}"
+
+
+def alignment(competencies: list[Competency], *, site: str) -> list[dict[str, Any]]:
+    """OB 3.0 Alignments to the competencies' CASE items (the site's CASE endpoints serve them)."""
+    return [
+        {
+            "type": ["Alignment"],
+            "targetType": "CFItem",
+            "targetName": competency.name,
+            "targetUrl": item_uri(competency.identifier, site=site),
+            "targetCode": competency.code,
+            "targetFramework": competency.framework.title,
+            **({"targetDescription": competency.description} if competency.description else {}),
+        }
+        for competency in competencies
+    ]
+
+
+def course_competencies(course: CoursePage) -> list[Competency]:
+    """The competencies a course builds (named on any copy of it), in the course's language."""
+    keys = course_competency_keys([course.translation_key]).get(course.translation_key, set())
+    language = language_code_of(course.locale_id) or course.language
+    return competencies_by_key(keys, language) if keys else []
 
 
 def achievement(course: CoursePage, *, site: str) -> dict[str, Any]:
@@ -62,7 +90,49 @@ def achievement(course: CoursePage, *, site: str) -> dict[str, Any]:
         data["creditsAvailable"] = _number(course.credit_hours)
     if course.curriculum_code:
         data["humanCode"] = course.curriculum_code
+    competencies = course_competencies(course)
+    if competencies:
+        data["alignment"] = alignment(competencies, site=site)
     return data
+
+
+def programme_achievement_id(programme: Programme, *, site: str) -> str:
+    """The programme's achievement, one for all its languages: named by its translation key."""
+    return f"{site}/certificates/programmes/{programme.translation_key}"
+
+
+def programme_achievement(
+    programme: Programme, *, course_titles: list[str], competencies: list[Competency], language: str, site: str
+) -> dict[str, Any]:
+    """One Achievement per programme (OB 3.0 ``achievementType`` LearningProgram), aligned to the
+    competencies it builds; its criteria name the courses."""
+    listed = "; ".join(f"“{title}”" for title in course_titles)
+    data: dict[str, Any] = {
+        "id": programme_achievement_id(programme, site=site),
+        "type": ["Achievement"],
+        "achievementType": "LearningProgram",
+        "name": programme.title,
+        "description": programme.summary or programme.title,
+        "criteria": {"narrative": f"Completed the programme “{programme.title}”: {listed}."},
+        "inLanguage": language,
+        "humanCode": programme.slug,
+    }
+    if competencies:
+        data["alignment"] = alignment(competencies, site=site)
+    return data
+
+
+def course_evidence(*, title: str, credential_id: str | None) -> dict[str, Any]:
+    """One course of a programme as OB 3.0 Evidence: its own credential's id where it has one."""
+    evidence: dict[str, Any] = {
+        "type": ["Evidence"],
+        "name": title,
+        "narrative": f"Completed the course “{title}”.",
+        "genre": "Course certificate",
+    }
+    if credential_id:
+        evidence["id"] = credential_id
+    return evidence
 
 
 def compose_credential(
@@ -80,7 +150,72 @@ def compose_credential(
     status_list_url: str,
     status_index: int,
 ) -> dict[str, Any]:
-    """The unsigned OpenBadgeCredential; personal data only as salted hashes."""
+    """The unsigned OpenBadgeCredential of a course; personal data only as salted hashes."""
+    course_achievement = achievement(course, site=site)
+    subject: dict[str, Any] = {
+        "type": ["AchievementSubject"],
+        "identifier": recipient_identifiers(recipient_name, recipient_email),
+        "achievement": course_achievement,
+        "activityEndDate": rfc3339(completed_at),
+    }
+    if course.credit_hours:
+        subject["creditsEarned"] = _number(course.credit_hours)
+    if score is not None and "resultDescription" in course_achievement:
+        subject["result"] = [
+            {
+                "type": ["Result"],
+                "resultDescription": course_achievement["resultDescription"][0]["id"],
+                "value": str(int((score * 100).to_integral_value())),
+            }
+        ]
+    return envelope(
+        certificate_id=certificate_id,
+        issuer=issuer,
+        name=course.title,
+        subject=subject,
+        issued_at=issued_at,
+        valid_until=valid_until,
+        status_list_url=status_list_url,
+        status_index=status_index,
+    )
+
+
+def compose_programme_credential(
+    *,
+    certificate_id: str,
+    issuer: dict[str, Any],
+    programme_achievement: dict[str, Any],
+    evidence: list[dict[str, Any]],
+    recipient_name: str,
+    recipient_email: str,
+    completed_at: datetime,
+    issued_at: datetime,
+    status_list_url: str,
+    status_index: int,
+) -> dict[str, Any]:
+    """The unsigned OpenBadgeCredential of a programme: its achievement, and its courses as evidence."""
+    subject = {
+        "type": ["AchievementSubject"],
+        "identifier": recipient_identifiers(recipient_name, recipient_email),
+        "achievement": programme_achievement,
+        "activityEndDate": rfc3339(completed_at),
+    }
+    credential = envelope(
+        certificate_id=certificate_id,
+        issuer=issuer,
+        name=programme_achievement["name"],
+        subject=subject,
+        issued_at=issued_at,
+        valid_until=None,
+        status_list_url=status_list_url,
+        status_index=status_index,
+    )
+    credential["evidence"] = evidence
+    return credential
+
+
+def recipient_identifiers(recipient_name: str, recipient_email: str) -> list[dict[str, Any]]:
+    """The recipient as salted hashes of their name and email (one salt per credential)."""
     salt = secrets.token_hex(8)
     identifiers = [
         {
@@ -101,29 +236,27 @@ def compose_credential(
                 "salt": salt,
             }
         )
-    course_achievement = achievement(course, site=site)
-    subject: dict[str, Any] = {
-        "type": ["AchievementSubject"],
-        "identifier": identifiers,
-        "achievement": course_achievement,
-        "activityEndDate": rfc3339(completed_at),
-    }
-    if course.credit_hours:
-        subject["creditsEarned"] = _number(course.credit_hours)
-    if score is not None and "resultDescription" in course_achievement:
-        subject["result"] = [
-            {
-                "type": ["Result"],
-                "resultDescription": course_achievement["resultDescription"][0]["id"],
-                "value": str(int((score * 100).to_integral_value())),
-            }
-        ]
+    return identifiers
+
+
+def envelope(
+    *,
+    certificate_id: str,
+    issuer: dict[str, Any],
+    name: str,
+    subject: dict[str, Any],
+    issued_at: datetime,
+    valid_until: datetime | None,
+    status_list_url: str,
+    status_index: int,
+) -> dict[str, Any]:
+    """What every credential of the site has around its subject: contexts, issuer, status entry."""
     credential: dict[str, Any] = {
         "@context": [CREDENTIALS_V2, OPEN_BADGES_V3],
         "id": certificate_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": issuer,
-        "name": course.title,
+        "name": name,
         "validFrom": rfc3339(issued_at),
         "credentialSubject": subject,
         "credentialStatus": {

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .conf import certification_settings
 from .keys import site_url
 from .models import Certificate, WalletExchange
 
@@ -131,7 +131,7 @@ def create_offer(*, certificate: Certificate, holder: AbstractBaseUser) -> Offer
             certificate=certificate,
             holder=holder,
             created_at=now,
-            expires_at=now + timedelta(seconds=settings.CERTIFICATION_EXCHANGE_TTL),
+            expires_at=now + timedelta(seconds=certification_settings.CERTIFICATION_EXCHANGE_TTL),
         )
     return Offer(token=token, exchange=exchange)
 

@@ -2,10 +2,9 @@
 
 from typing import Any
 
-from django.conf import settings
-
 from courses.models import CoursePage
 
+from .conf import certification_settings
 from .contexts import DID_V1, MULTIKEY_V1
 from .keys import KeyRing, key_ring, site_did, site_url
 from .models import IssuerProfile
@@ -66,7 +65,7 @@ def default_profile() -> IssuerProfile:
     if profile is None:
         profile, _created = IssuerProfile.objects.get_or_create(
             slug="site",
-            defaults={"name": settings.WAGTAIL_SITE_NAME, "url": site_url() + "/", "is_default": True},
+            defaults={"name": certification_settings.WAGTAIL_SITE_NAME, "url": site_url() + "/", "is_default": True},
         )
     return profile
 

@@ -18,9 +18,11 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from foundation.site_address import site_url
+
+from .conf import certification_settings
 from .integrity import (
     private_key_from_multibase,
     private_key_multibase,
@@ -127,9 +129,9 @@ def key_ring() -> KeyRing:
     ring = _from_environment()
     if ring is not None:
         return ring
-    path = Path(settings.CERTIFICATION_KEY_FILE)
-    if not path.exists():
-        if not settings.CERTIFICATION_CREATE_KEY_FILE:
+    path = key_file_path()
+    if path is None or not path.exists():
+        if path is None or not certification_settings.CERTIFICATION_CREATE_KEY_FILE:
             raise ImproperlyConfigured(
                 "No certificate signing key: set CERTIFICATION_SIGNING_KEY or CERTIFICATION_KEY_FILE "
                 "(python manage.py generate_signing_key prints what to set)."
@@ -144,18 +146,20 @@ def key_ring() -> KeyRing:
 
 def signing_configured() -> bool:
     """Whether key_ring() can sign: a key in the environment, a key file, or leave to create one."""
+    path = key_file_path()
     return bool(
         os.environ.get("CERTIFICATION_SIGNING_KEY", "").strip()
-        or Path(settings.CERTIFICATION_KEY_FILE).exists()
-        or settings.CERTIFICATION_CREATE_KEY_FILE
+        or (path is not None and (path.exists() or certification_settings.CERTIFICATION_CREATE_KEY_FILE))
     )
+
+
+def key_file_path() -> Path | None:
+    """The configured key file (``CERTIFICATION_KEY_FILE``), or None when the site names none."""
+    configured = str(certification_settings.CERTIFICATION_KEY_FILE or "").strip()
+    return Path(configured) if configured else None
 
 
 def site_did() -> str:
     """``did:web`` of the site's domain (a port is percent-encoded, as did:web requires)."""
-    host = urlsplit(settings.WAGTAILADMIN_BASE_URL).netloc
+    host = urlsplit(site_url()).netloc
     return "did:web:" + quote(host, safe="")
-
-
-def site_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
 from courses.models import AccreditingBody, CoursePage
-from lms.models import Enrolment
+from lms.models import Enrolment, ProgrammeCompletion
 
 STATUS_LIST_SIZE = 131_072  # bits; the Bitstring Status List minimum, for herd privacy
 
@@ -139,17 +139,45 @@ class StatusList(models.Model):
         return self.allocated >= self.size
 
 
+class CertificateKind(models.TextChoices):
+    COURSE = "course", _("course certificate")
+    REISSUE = "reissue", _("corrected re-issue")
+    RECERTIFICATION = "recertification", _("recertification")
+    PROGRAMME = "programme", _("programme certificate")
+
+
 class Certificate(models.Model):
-    """One issued credential: its exact signed bytes, the PDF, the baked badge and what they say."""
+    """One issued credential: its exact signed bytes, the PDF, the baked badge and what they say.
+
+    ``replaces`` links a certificate to the one before it: a corrected re-issue revokes that one; a
+    recertification *supersedes* it (``superseded_at``: still genuine, never revoked, kept in the
+    learner's history). ``cycle`` is the enrolment's cycle whose completion it attests.
+
+    Of a course (``enrolment`` and ``course``) or of a programme (``programme_completion``), never
+    both: the course's title fields then hold the programme's.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="certificates")
+    enrolment = models.ForeignKey(
+        Enrolment, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    programme_completion = models.ForeignKey(
+        ProgrammeCompletion, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="+")
+    course = models.ForeignKey(CoursePage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     generation = models.PositiveSmallIntegerField(default=1, help_text="1 for the first issue, +1 for each re-issue.")
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
+    kind = models.CharField(max_length=20, choices=CertificateKind.choices, default=CertificateKind.COURSE)
+    cycle = models.PositiveSmallIntegerField(default=1, help_text="The enrolment's cycle whose completion it attests.")
+    superseded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a recertification replaced it; it stays genuine and is not revoked."
+    )
     issuer = models.ForeignKey(IssuerProfile, on_delete=models.PROTECT, related_name="certificates")
-    recipient_name = models.CharField(_("name as printed"), max_length=300)
+    recipient_name = models.CharField(_("name as printed"), max_length=300, blank=True)
+    name_withheld_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the learner was erased: the name is no longer shown or printed."
+    )
     course_title = models.CharField(max_length=300)
     credit_hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     accrediting_body_name = models.CharField(max_length=200, blank=True)
@@ -174,6 +202,16 @@ class Certificate(models.Model):
         ordering = ["-issued_at"]
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "generation"], name="one_certificate_per_generation"),
+            models.UniqueConstraint(
+                fields=["programme_completion", "generation"], name="one_programme_certificate_per_generation"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(enrolment__isnull=False, course__isnull=False, programme_completion__isnull=True)
+                    | models.Q(enrolment__isnull=True, course__isnull=True, programme_completion__isnull=False)
+                ),
+                name="certificate_of_a_course_or_a_programme",
+            ),
             models.UniqueConstraint(fields=["status_list", "status_index"], name="one_certificate_per_status_bit"),
         ]
 
@@ -188,11 +226,102 @@ class Certificate(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
+    @property
+    def is_of_programme(self) -> bool:
+        return self.programme_completion_id is not None
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
+
+
+class Recertification(models.Model):
+    """The recertification window of one certified completion: opened once, when it reopened a course.
+
+    One row per (enrolment, cycle) whose certificate expires (``from_enrolment``/``from_cycle``, so a
+    corrected re-issue of that certificate does not open a second window). ``enrolment`` and
+    ``cycle`` are what the learner now takes: the same course's enrolment in its next cycle, or the
+    refresher course's; the completion of that cycle issues the certificate that supersedes.
+    """
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="recertifications")
+    from_enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    from_cycle = models.PositiveSmallIntegerField()
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="recertifications")
+    cycle = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_enrolment", "from_cycle"], name="one_recertification_per_completion")
+        ]
+        indexes = [models.Index(fields=["enrolment", "cycle"], name="recertification_taken")]
+
+    def __str__(self) -> str:
+        return f"recertification of {self.certificate_id}"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder that a certified completion expires, sent once per offset (days before expiry).
+
+    Unique per (enrolment, cycle, offset): two beat runs at once send it once, and a corrected re-issue
+    of the certificate is not reminded again of what its learner was already told."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="expiry_reminders")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    cycle = models.PositiveSmallIntegerField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "cycle", "days_before"], name="one_expiry_reminder_per_offset")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days_before}-day reminder for {self.certificate_id}"
+
+
+class CertificateRelease(models.Model):
+    """A completed enrolment of a course that holds its certificates until someone releases them.
+
+    Completion creates the row (``released_at`` empty: the learner sees "pending release"); a release
+    stamps it and queues the usual issuing task, which issues exactly once as for any completion.
+    """
+
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="certificate_release")
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="+")
+    held_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["held_at"]
+        permissions = [("release_certificate", "Can release certificates held for review")]
+        indexes = [models.Index(fields=["course", "released_at"], name="release_by_course")]
+
+    def __str__(self) -> str:
+        return f"certificate release for enrolment {self.enrolment_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.released_at is None
+
 
 class AuditAction(models.TextChoices):
     ISSUED = "issued", _("issued")
     REVOKED = "revoked", _("revoked")
     REISSUED = "reissued", _("re-issued")
+    NAME_WITHHELD = "name_withheld", _("name withheld (learner erased)")
+    RECERTIFIED = "recertified", _("recertified")
+    SUPERSEDED = "superseded", _("superseded by a recertification")
+    RECERTIFICATION_OPENED = "recert_opened", _("recertification opened")
 
 
 class AuditEntry(models.Model):
@@ -246,3 +375,7 @@ class WalletExchange(models.Model):
 
     def __str__(self) -> str:
         return f"wallet exchange {self.pk} for {self.certificate_id}"
+
+
+# integrations: the registry of accredited issuers the site publishes (its model lives with its code)
+from .registries.models import AccreditedIssuer  # noqa: E402, F401

@@ -8,7 +8,7 @@ fonts; everything else stays on xhtml2pdf.
 
 import base64
 import io
-import json
+import struct
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,14 +21,18 @@ import segno
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont
-from PIL.PngImagePlugin import PngInfo
-from pypdf import PdfReader, PdfWriter
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+from pypdf import PdfReader
+
+from foundation import json_input
+from foundation.numerals import language_digits
+
+from .paper_qr import FRAGMENT_KEY, PaperQRError, credential_from_qr_text
+from .pdf_attachment import ATTACHMENT_NAME, attach_credential
+from .qr_symbols import QRSymbol
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-QR_MAX_VERSION = 27  # 125 modules: 0.36 mm each at the printed 45 mm, still easy for a phone camera
 BADGE_KEYWORD = "openbadgecredential"
-ATTACHMENT_NAME = "credential.json"
 
 # Scripts whose rendering needs HarfBuzz-style shaping (reordering, conjuncts, mark positioning).
 COMPLEX_SCRIPT_RANGES = (
@@ -63,44 +67,23 @@ class CertificateContent:
     valid_until: datetime | None
     language: str
     verify_url: str
-    qr_text: str
     layout: str = "official"
     accent_colour: str = "#006a4e"
     signatory_name: str = ""
     signatory_title: str = ""
+    programme_courses: tuple[str, ...] = ()  # a programme's certificate lists its courses
 
 
-def qr_text(verify_url: str, credential: bytes) -> str:
-    """The verification URL, with the compressed credential in its fragment when it still fits.
+def qr_data_uri(code: QRSymbol, *, scale: int = 4, border: int = 2) -> str:
+    """The printed QR as a PNG data URI (both renderers draw PNG; xhtml2pdf draws no SVG).
 
-    The fragment never reaches the server, so a phone just opens the page; an offline verifier
-    decompresses the payload and checks the signature without any network.
+    Drawn with Pillow from the modules (one pixel a module, then scaled without smoothing).
     """
-    payload = base64.urlsafe_b64encode(zlib.compress(credential, 9)).rstrip(b"=").decode("ascii")
-    candidate = f"{verify_url}#vc={payload}"
-    try:
-        code = qr_code(candidate)
-    except segno.DataOverflowError:
-        return verify_url
-    return candidate if code.version <= QR_MAX_VERSION else verify_url
-
-
-@lru_cache(maxsize=16)
-def qr_code(text: str) -> segno.QRCode:
-    """Encoding a version-27 code is the slowest step of issuing; sizing and drawing share one encoding."""
-    return segno.make_qr(text, error="l", boost_error=False)
-
-
-def credential_from_qr_text(text: str) -> bytes | None:
-    _, _, fragment = text.partition("#vc=")
-    if not fragment:
-        return None
-    return zlib.decompress(base64.urlsafe_b64decode(fragment + "=" * (-len(fragment) % 4)))
-
-
-def qr_data_uri(text: str) -> str:
+    image = Image.frombytes("L", (code.width, code.width), code.modules).point(lambda dark: 0 if dark else 255)
+    image = ImageOps.expand(image, border=border, fill=255).convert("1")
+    size = image.width * scale
     buffer = io.BytesIO()
-    qr_code(text).save(buffer, kind="png", scale=4, border=2)
+    image.resize((size, size), Image.NEAREST).save(buffer, format="PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -110,11 +93,10 @@ def qr_svg_data_uri(text: str) -> str:
     return segno.make_qr(text, error="l").svg_data_uri(scale=1, border=4, dark="#000", light="#fff")
 
 
-def render_html(content: CertificateContent) -> str:
+def render_html(content: CertificateContent, *, qr_image: str) -> str:
     with translation.override(content.language):
         return render_to_string(
-            "certification/certificate.html",
-            {"c": content, "qr_image": qr_data_uri(content.qr_text), "fonts": "fonts"},
+            "certification/certificate.html", {"c": content, "qr_image": qr_image, "fonts": "fonts"}
         )
 
 
@@ -136,8 +118,9 @@ def render_pdf_xhtml2pdf(html: str) -> bytes:
     return output.getvalue()
 
 
-def render_pdf_weasyprint(html: str) -> bytes:
-    from weasyprint import HTML
+def render_pdf_weasyprint(html: str, *, credential: bytes | None = None) -> bytes:
+    """The PDF, with ``credential.json`` embedded by WeasyPrint itself when a credential is given."""
+    from weasyprint import HTML, Attachment
     from weasyprint.urls import URLFetcher
 
     class ShippedFilesOnly(URLFetcher):
@@ -149,28 +132,27 @@ def render_pdf_weasyprint(html: str) -> bytes:
             return super().fetch(url, headers)
 
     fetcher = ShippedFilesOnly(allowed_protocols={"file", "data"}, fail_on_errors=True)
-    return HTML(string=html, base_url=FONTS_DIR.parent.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+    attachments = (
+        [Attachment(string=credential, name=ATTACHMENT_NAME, relationship="Data")] if credential is not None else []
+    )
+    document = HTML(string=html, base_url=FONTS_DIR.parent.as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf(attachments=attachments)
 
 
 def renderer_for(content: CertificateContent) -> str:
     texts = (content.recipient_name, content.course_title, content.accrediting_body, content.issuer_name)
-    return "weasyprint" if needs_shaping(*texts) or content.language == "bn" else "xhtml2pdf"
+    # Bengali and Dzongkha certificates print their dates and hours in Bengali or Tibetan digits.
+    native_digits = language_digits(content.language) is not None
+    return "weasyprint" if needs_shaping(*texts) or native_digits else "xhtml2pdf"
 
 
-def render_certificate(content: CertificateContent, *, credential: bytes) -> tuple[bytes, str]:
+def render_certificate(content: CertificateContent, *, credential: bytes, qr: QRSymbol) -> tuple[bytes, str]:
     """The A4 landscape PDF with ``credential.json`` attached, and the name of the renderer used."""
     renderer = renderer_for(content)
-    html = render_html(content)
-    pdf = render_pdf_weasyprint(html) if renderer == "weasyprint" else render_pdf_xhtml2pdf(html)
-    return attach_credential(pdf, credential), renderer
-
-
-def attach_credential(pdf: bytes, credential: bytes) -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    writer.add_attachment(ATTACHMENT_NAME, credential)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+    html = render_html(content, qr_image=qr_data_uri(qr))
+    if renderer == "weasyprint":
+        return render_pdf_weasyprint(html, credential=credential), renderer
+    return attach_credential(render_pdf_xhtml2pdf(html), credential), renderer
 
 
 def credential_from_pdf(data: bytes) -> bytes:
@@ -183,8 +165,9 @@ def credential_from_pdf(data: bytes) -> bytes:
     return contents[0]
 
 
-def baked_badge(credential: bytes, *, label: str, accent_colour: str = "#006a4e") -> bytes:
-    """A 400 px seal image with the credential baked into an iTXt chunk (Open Badges 3.0 baking)."""
+@lru_cache(maxsize=64)
+def _badge_image(label: str, accent_colour: str) -> bytes:
+    """The seal PNG without the credential: the same for every certificate of a course."""
     size = 400
     image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
@@ -194,11 +177,25 @@ def baked_badge(credential: bytes, *, label: str, accent_colour: str = "#006a4e"
     small = ImageFont.truetype(str(FONTS_DIR / "NotoSerif-Regular.ttf"), 26)
     draw.text((size / 2, size / 2 - 20), label[:14], font=font, fill="white", anchor="mm")
     draw.text((size / 2, size / 2 + 40), "Certified", font=small, fill="white", anchor="mm")
-    info = PngInfo()
-    info.add_itxt(BADGE_KEYWORD, credential.decode("utf-8"), zip=True)
     output = io.BytesIO()
-    image.save(output, format="PNG", pnginfo=info)
+    image.save(output, format="PNG")
     return output.getvalue()
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def baked_badge(credential: bytes, *, label: str, accent_colour: str = "#006a4e") -> bytes:
+    """A 400 px seal image with the credential baked into an iTXt chunk (Open Badges 3.0 baking).
+
+    The chunk is uncompressed (compression flag 0; the OB 3.0 baking section says compression MUST
+    NOT be used) and goes just before IEND, so the seal itself is drawn once per course and label.
+    """
+    png = _badge_image(label, accent_colour)
+    itxt = BADGE_KEYWORD.encode("latin-1") + b"\0\0\0\0\0" + credential
+    end = png.rindex(b"IEND") - 4
+    return png[:end] + _png_chunk(b"iTXt", itxt) + png[end:]
 
 
 def credential_from_badge(data: bytes) -> bytes:
@@ -223,10 +220,10 @@ def read_credential_file(data: bytes) -> bytes:
         return credential_from_badge(data)
     if data.lstrip().startswith(b"{"):
         return data
-    if data.startswith(b"http") and b"#vc=" in data:
+    if data.startswith(b"http") and FRAGMENT_KEY.encode() in data:
         try:
-            payload = credential_from_qr_text(data.decode("ascii").strip())
-        except (ValueError, zlib.error) as exc:
+            payload = credential_from_qr_text(data.decode("ascii"))
+        except (UnicodeDecodeError, PaperQRError) as exc:
             raise CredentialFileError(_("The QR payload is damaged: %(error)s") % {"error": exc}) from exc
         if payload:
             return payload
@@ -235,8 +232,8 @@ def read_credential_file(data: bytes) -> bytes:
 
 def parse_credential(data: bytes) -> dict[str, Any]:
     try:
-        credential = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        credential = json_input.loads(data)
+    except json_input.JsonInputError as exc:
         raise CredentialFileError(_("The credential is not valid JSON: %(error)s") % {"error": exc}) from exc
     if not isinstance(credential, dict):
         raise CredentialFileError(_("The credential must be a JSON object."))

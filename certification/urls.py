@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .registries import views as registry_views
 
 app_name = "certification"
 
@@ -12,7 +13,11 @@ urlpatterns = [
     path("certificates/status/<int:pk>", views.status_list, name="status_list"),
     path("certificates/status/<int:pk>/<int:index>", views.status_entry, name="status_entry"),
     path("certificates/achievements/<int:pk>", views.course_achievement, name="achievement"),
+    path("certificates/programmes/<uuid:key>", views.programme_achievement_view, name="programme_achievement"),
     path("certificates/verify", views.verify, name="verify"),
+    # integrations: the registry of accredited issuers this site publishes (DCC and OpenCerts-style)
+    path("certificates/registry.json", registry_views.dcc_registry_json, name="registry_dcc"),
+    path("certificates/registry-opencerts.json", registry_views.opencerts_registry_json, name="registry_opencerts"),
     path("certificates/<uuid:certificate_id>/credential.json", views.credential_json, name="credential"),
     path("certificates/<uuid:certificate_id>/certificate.pdf", views.certificate_pdf, name="pdf"),
     path("certificates/<uuid:certificate_id>/badge.png", views.certificate_badge, name="badge"),
@@ -24,6 +29,7 @@ urlpatterns = [
 # Pages people read, in English or Bengali (inside i18n_patterns): /v/<id> redirects to /<lang>/v/<id>.
 page_urlpatterns = [
     path("v/<uuid:certificate_id>", views.verification_page, name="verification_page"),
+    path("certificates/offline-check.json", views.offline_check_data, name="offline_check_data"),
     path("certificates/", views.my_certificates, name="mine"),
     path("certificates/<uuid:certificate_id>/wallet", views.wallet_offer, name="wallet"),
 ]

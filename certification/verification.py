@@ -9,6 +9,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -17,12 +18,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pyld.jsonld import JsonLdError
 
+from foundation.numerals import format_date
+
+from .addresses import verify_url
 from .contexts import CREDENTIALS_V2, OPEN_BADGES_V3
 from .credentials import canonical_email, canonical_name, identity_hash
 from .integrity import CanonicalisationError, ProofError, read_proof, verify
 from .issuers import UnknownIssuerError, profile_for_did
 from .keys import key_ring, site_url
 from .models import Certificate, StatusList
+from .registries.lookup import RegistryReport, registry_report
 from .rendering import CredentialFileError, parse_credential, read_credential_file
 from .status_lists import StatusIndexError, bit_is_set
 
@@ -49,6 +54,7 @@ CHECK_LABELS = {
     "validity": _("Validity dates"),
     "status": _("Revocation status"),
     "subject": _("Name"),
+    "registry": _("Registry of accredited issuers"),
 }
 
 # Every outcome a check can report: a stable code for machines, a sentence for people, translated
@@ -71,6 +77,14 @@ CHECK_DETAILS = {
     "subject_matches": _("The given name/email matches the credential's hashed subject."),
     "subject_differs": _("The given name/email does not match the credential's subject."),
     "subject_not_compared": _("No name or email given to compare."),
+    # integrations: an issuer no registry lists is unknown to them, never a fault of the signature
+    "registry_listed": _("Listed by %(registry)s as %(name)s."),
+    "registry_unlisted": _("No trusted registry lists %(issuer)s: the issuer is unknown to them."),
+    "registry_unlisted_some_unreadable": _(
+        "No registry that could be read lists %(issuer)s; could not read: %(registries)s."
+    ),
+    "registry_unreadable": _("No registry could be read: %(registries)s."),
+    "registry_none_configured": _("No registry of accredited issuers is configured."),
 }
 
 
@@ -91,15 +105,29 @@ class Check:
 
     @property
     def detail(self) -> str:
-        """The outcome in words, in the active language."""
-        return str(CHECK_DETAILS[self.code]) % self.params
+        """The outcome in words, in the active language (a date as the reader writes dates, in
+        their digits; ``params`` keep the ISO 8601 form)."""
+        return str(CHECK_DETAILS[self.code]) % {key: _for_reader(key, value) for key, value in self.params.items()}
+
+
+def _for_reader(key: str, value: str) -> str:
+    moment = parse_datetime(value) if key == "date" else None
+    return format_date(timezone.localtime(moment) if timezone.is_aware(moment) else moment) if moment else value
 
 
 @dataclass
 class VerificationResult:
     credential_id: str
     checks: list[Check] = field(default_factory=list)
-    certificate: Certificate | None = None
+    registries: RegistryReport | None = None
+
+    @cached_property
+    def certificate(self) -> Certificate | None:
+        """This site's certificate with the credential's id, looked up only when asked for."""
+        try:
+            return Certificate.objects.filter(pk=uuid.UUID(self.credential_id.removeprefix("urn:uuid:"))).first()
+        except ValueError:
+            return None
 
     def check(self, name: str) -> Check:
         return next(check for check in self.checks if check.name == name)
@@ -120,6 +148,15 @@ class VerificationResult:
     def valid(self) -> bool:
         return self.genuine and not self.revoked and not self.expired
 
+    @cached_property
+    def superseded_by(self) -> Certificate | None:
+        """The newer certificate that superseded this one (a recertification), if any: the older one
+        stays genuine and unrevoked, and a verifier is pointed to the newer one."""
+        certificate = self.certificate
+        if certificate is None or certificate.superseded_at is None:
+            return None
+        return Certificate.objects.filter(replaces=certificate).first()
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "credential_id": self.credential_id,
@@ -127,11 +164,24 @@ class VerificationResult:
             "revoked": self.revoked,
             "expired": self.expired,
             "valid": self.valid,
+            "superseded": self.superseded_by is not None,
+            "superseded_by": _newer(self.superseded_by),
             "checks": {
                 check.name: {"passed": check.passed, "code": check.code, "detail": check.detail}
                 for check in self.checks
             },
+            "listed_by": [
+                {"registry": outcome.registry, "name": outcome.listed_name, "detail": outcome.detail}
+                for outcome in (self.registries.listings if self.registries else [])
+            ],
+            "registries": [outcome.as_dict() for outcome in (self.registries.outcomes if self.registries else [])],
         }
+
+
+def _newer(certificate: Certificate | None) -> dict[str, str] | None:
+    if certificate is None:
+        return None
+    return {"credential_id": certificate.credential_id, "verification_page": verify_url(certificate.pk)}
 
 
 def _require_shape(credential: dict[str, Any]) -> None:
@@ -213,7 +263,7 @@ def _check_status(credential: dict[str, Any]) -> Check:
     match = _STATUS_URL.match(str(status.get("statusListCredential", "")))
     if not match or match["site"] != site_url():
         raise ForeignCredentialError(gettext("The status list is not one of this site's."))
-    status_list = StatusList.objects.filter(pk=int(match["pk"])).first()
+    status_list = StatusList.objects.filter(pk=int(match["pk"])).only("bits").first()
     if status_list is None:
         raise ForeignCredentialError(gettext("The status list does not exist."))
     try:
@@ -243,6 +293,27 @@ def _check_subject(credential: dict[str, Any], *, name: str, email: str) -> Chec
     return Check("subject", False, "subject_differs")
 
 
+def _check_registries(credential: dict[str, Any]) -> tuple[Check, RegistryReport]:
+    issuer = credential["issuer"]
+    issuer_id = _issuer_id(credential)
+    issuer_name = issuer.get("name", "") if isinstance(issuer, dict) else ""
+    report = registry_report(issuer_id, issuer_name if isinstance(issuer_name, str) else "")
+    unreadable = ", ".join(outcome.registry for outcome in report.unreadable)
+    if report.listings:
+        first = report.listings[0]
+        return Check(
+            "registry", True, "registry_listed", {"registry": first.registry, "name": first.listed_name}
+        ), report
+    if not report.outcomes:
+        return Check("registry", None, "registry_none_configured"), report
+    if len(report.unreadable) == len(report.outcomes):
+        return Check("registry", None, "registry_unreadable", {"registries": unreadable}), report
+    if report.unreadable:
+        params = {"issuer": issuer_id, "registries": unreadable}
+        return Check("registry", False, "registry_unlisted_some_unreadable", params), report
+    return Check("registry", False, "registry_unlisted", {"issuer": issuer_id}), report
+
+
 def verify_credential(
     *, data: bytes | dict[str, Any], name: str = "", email: str = "", now: datetime | None = None
 ) -> VerificationResult:
@@ -266,17 +337,14 @@ def verify_credential(
     if proof.proof_purpose != "assertionMethod":
         raise MalformedCredentialError(gettext("The proof's purpose must be assertionMethod."))
     issuer_check, public_key = _check_issuer(credential, proof.verification_method)
-    result = VerificationResult(credential_id=str(credential["id"]))
+    registry_check, registries = _check_registries(credential)
+    result = VerificationResult(credential_id=str(credential["id"]), registries=registries)
     result.checks = [
         _check_signature(credential, public_key),
         issuer_check,
         _check_validity(credential, now or timezone.now()),
         _check_status(credential),
         _check_subject(credential, name=name, email=email),
+        registry_check,
     ]
-    certificate_id = str(credential["id"]).removeprefix("urn:uuid:")
-    try:
-        result.certificate = Certificate.objects.filter(pk=uuid.UUID(certificate_id)).first()
-    except ValueError:
-        result.certificate = None
     return result

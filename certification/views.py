@@ -10,18 +10,23 @@ import json
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courses.competencies.models import Programme
+from courses.competencies.selectors import competencies_by_key, programme_competency_keys, programme_rows, source_copies
 from courses.models import CoursePage
+from courses.publication import published_for_learners
+from foundation import json_input
 
-from .credentials import achievement
+from .conf import certification_settings
+from .credentials import achievement, programme_achievement
 from .exchanges import (
     ExchangeError,
     OfferRefused,
@@ -38,8 +43,16 @@ from .exchanges import (
 from .issuers import default_profile, did_document
 from .keys import site_url
 from .models import IssuerProfile, StatusList
+from .offline import offline_messages, offline_trust
 from .rendering import qr_svg_data_uri
-from .selectors import certificate_by_id, certificates_of
+from .selectors import (
+    certificate_by_id,
+    certificate_state,
+    certificates_of,
+    certification_histories,
+    certification_history,
+    course_title_for_reader,
+)
 from .services import signed_status_list
 from .status_lists import StatusIndexError, bit_is_set
 from .throttling import over_limit
@@ -96,10 +109,27 @@ def status_entry(request: HttpRequest, pk: int, index: int) -> HttpResponse:
 
 @require_GET
 def course_achievement(request: HttpRequest, pk: int) -> HttpResponse:
-    course = CoursePage.objects.live().public().filter(pk=pk).first()
+    course = published_for_learners(CoursePage.objects.filter(pk=pk), user=request.user).first()
     if course is None:
         return _error(_("No such achievement."), status=404)
     return _public_json(achievement(course, site=site_url()), content_type=JSON_LD)
+
+
+@require_GET
+def programme_achievement_view(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    """The programme's achievement, as its credentials name it (by the programme's translation key)."""
+    programme = source_copies(Programme).filter(translation_key=key).first()
+    if programme is None:
+        return _error(_("No such achievement."), status=404)
+    language = programme.locale.language_code
+    data = programme_achievement(
+        programme,
+        course_titles=[row.course.title for row in programme_rows(programme)],
+        competencies=competencies_by_key(programme_competency_keys(programme), language),
+        language=language,
+        site=site_url(),
+    )
+    return _public_json(data, content_type=JSON_LD)
 
 
 @require_GET
@@ -181,17 +211,51 @@ def verification_page(request: HttpRequest, certificate_id: uuid.UUID) -> HttpRe
         return render(request, "certification/not_found.html", {"certificate_id": certificate_id}, status=404)
     name = request.GET.get("name", "").strip()[:300]
     result = verify_credential(data=certificate.credential.encode("utf-8"), name=name)
+    course_title, course_language = course_title_for_reader(certificate, get_language())
+    history = certification_history(certificate)
+    for entry in history:
+        entry.state = certificate_state(entry)
     return render(
         request,
         "certification/verification_page.html",
-        {"certificate": certificate, "result": result, "name": name, "subject_check": result.check("subject")},
+        {
+            "certificate": certificate,
+            "history": history,
+            "result": result,
+            "name": name,
+            "subject_check": result.check("subject"),
+            "registry_check": result.check("registry"),
+            "course_title": course_title,
+            "course_language": course_language,
+        },
     )
+
+
+@require_GET
+def offline_check_data(request: HttpRequest) -> HttpResponse:
+    """What the verification page's offline check loads when it is opened: the issuers' DID
+    documents and status lists (to verify with no network) and its words in the page's language.
+    Kept out of the page itself so that the page stays light for everyone who never opens it."""
+    response = _public_json({"trust": offline_trust(), "messages": offline_messages()})
+    response["Cache-Control"] = "no-store"  # the status lists' state is what the reader relies on
+    return response
 
 
 @login_required
 @require_GET
 def my_certificates(request: HttpRequest) -> HttpResponse:
-    return render(request, "certification/my_certificates.html", {"certificates": list(certificates_of(request.user))})
+    """The learner's certificates, each with its state; the standing one of a certification that was
+    renewed or corrected carries the chain (oldest first)."""
+    certificates = list(certificates_of(request.user))
+    histories = certification_histories(user_id=request.user.pk)
+    for certificate in certificates:
+        certificate.state = certificate_state(certificate)
+        chain = histories.get(certificate.course_id, [])
+        certificate.chain = chain if len(chain) > 1 and chain[-1].pk == certificate.pk else None
+    for chain in histories.values():
+        for entry in chain:
+            entry.state = certificate_state(entry)
+    return render(request, "certification/my_certificates.html", {"certificates": certificates})
 
 
 # --- "Add to a wallet": the learner's offer page and the public VC-API exchange -------------------
@@ -219,7 +283,7 @@ def wallet_offer(request: HttpRequest, certificate_id: uuid.UUID) -> HttpRespons
     """
     certificate = _holders_certificate(request, certificate_id)
     offers = dict(request.session.get(OFFERS_SESSION_KEY, {}))
-    context = {"certificate": certificate, "ttl_minutes": settings.CERTIFICATION_EXCHANGE_TTL // 60}
+    context = {"certificate": certificate, "ttl_minutes": certification_settings.CERTIFICATION_EXCHANGE_TTL // 60}
     if request.method == "POST":
         try:
             offer = create_offer(certificate=certificate, holder=request.user)
@@ -285,8 +349,8 @@ def _read_wallet_message(request: HttpRequest) -> dict[str, Any]:
             413, "body_too_large", _("The body is larger than 64 KB; post {} to receive the credential.")
         )
     try:
-        message = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        message = json_input.loads(request.body)
+    except json_input.JsonInputError:
         raise ExchangeError(
             400, "malformed_body", _("The body is not valid JSON; post {} to receive the credential.")
         ) from None
@@ -312,7 +376,7 @@ def exchange(request: HttpRequest, token: str) -> HttpResponse:
         response = _exchange_error(ExchangeError(405, "method_not_allowed", _("Wallets POST {} to this exchange.")))
         response["Allow"] = "POST, OPTIONS"
         return response
-    if over_limit(request, scope="exchange", rate=settings.CERTIFICATION_EXCHANGE_RATE):
+    if over_limit(request, scope="exchange", rate=certification_settings.CERTIFICATION_EXCHANGE_RATE):
         return _exchange_error(_rate_limited())
     try:
         _read_wallet_message(request)  # an offered presentation was not asked for: it is neither kept nor trusted
@@ -330,7 +394,7 @@ def exchange_protocols(request: HttpRequest, token: str) -> HttpResponse:
         return _preflight("GET, HEAD, OPTIONS")
     wants_json = request.get_preferred_type(["application/json", "text/html"]) != "text/html"
     try:
-        if over_limit(request, scope="exchange", rate=settings.CERTIFICATION_EXCHANGE_RATE):
+        if over_limit(request, scope="exchange", rate=certification_settings.CERTIFICATION_EXCHANGE_RATE):
             raise _rate_limited()
         exchange = check_usable(find_exchange(token))
     except ExchangeError as exc:

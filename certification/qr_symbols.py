@@ -1,0 +1,103 @@
+"""QR symbols from segments, by the fastest encoder at hand.
+
+libqrencode (C; Debian's ``libqrencode4``) encodes a certificate's code, penalty-evaluated mask
+included, several times faster than any pure-Python encoder. Without it, segno encodes with one
+fixed mask: any of the eight is valid and every decoder reads them all, and skipping segno's
+evaluation of the eight was most of its cost. Both take the same segments (the URL in byte mode,
+the payload in alphanumeric mode) and give the same ``QRSymbol``.
+"""
+
+import ctypes
+import ctypes.util
+from dataclasses import dataclass
+from functools import cache
+
+import segno
+from segno import consts
+
+SEGNO_MASK = 0
+_LIBQRENCODE_MODES = {"alphanumeric": 1, "byte": 2}  # QR_MODE_AN, QR_MODE_8 in qrencode.h
+_SEGNO_MODES = {"alphanumeric": consts.MODE_ALPHANUMERIC, "byte": consts.MODE_BYTE}
+_DARK = bytes(i & 1 for i in range(256))  # libqrencode: bit 0 of each module is dark/light
+
+
+class QRCapacityError(ValueError):
+    """The data does not fit in a symbol of the largest version allowed."""
+
+
+@dataclass(frozen=True)
+class QRSymbol:
+    version: int
+    width: int
+    modules: bytes  # width × width, row by row, 1 = dark
+    encoder: str
+    mask: int | None  # None: chosen by the encoder's penalty evaluation
+
+
+class _QRcode(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_int), ("width", ctypes.c_int), ("data", ctypes.POINTER(ctypes.c_ubyte))]
+
+
+@cache
+def _libqrencode():
+    name = ctypes.util.find_library("qrencode")
+    if name is None:
+        return None
+    lib = ctypes.CDLL(name)
+    lib.QRinput_new2.restype, lib.QRinput_new2.argtypes = ctypes.c_void_p, [ctypes.c_int, ctypes.c_int]
+    lib.QRinput_append.restype = ctypes.c_int
+    lib.QRinput_append.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_char_p]
+    lib.QRinput_free.restype, lib.QRinput_free.argtypes = None, [ctypes.c_void_p]
+    lib.QRcode_encodeInput.restype = ctypes.POINTER(_QRcode)
+    lib.QRcode_encodeInput.argtypes = [ctypes.c_void_p]
+    lib.QRcode_free.restype, lib.QRcode_free.argtypes = None, [ctypes.POINTER(_QRcode)]
+    return lib
+
+
+def encoder_name() -> str:
+    return "libqrencode" if _libqrencode() is not None else "segno"
+
+
+def _with_libqrencode(lib, segments: list[tuple[str, str]], max_version: int) -> QRSymbol:
+    qr_input = lib.QRinput_new2(0, 0)  # version chosen by size, error correction level L
+    if not qr_input:
+        raise MemoryError("libqrencode could not allocate its input")
+    try:
+        for text, mode in segments:
+            data = text.encode("utf-8")
+            if lib.QRinput_append(qr_input, _LIBQRENCODE_MODES[mode], len(data), data) != 0:
+                raise ValueError(f"libqrencode refused a {mode} segment")
+        code = lib.QRcode_encodeInput(qr_input)
+    finally:
+        lib.QRinput_free(qr_input)
+    if not code:
+        raise QRCapacityError("The data does not fit in any QR version.")
+    try:
+        symbol = code.contents
+        version, width = symbol.version, symbol.width
+        modules = ctypes.string_at(symbol.data, width * width).translate(_DARK)
+    finally:
+        lib.QRcode_free(code)
+    if version > max_version:
+        raise QRCapacityError(f"The data needs QR version {version}, above {max_version}.")
+    return QRSymbol(version, width, modules, "libqrencode", None)
+
+
+def _with_segno(segments: list[tuple[str, str]], max_version: int) -> QRSymbol:
+    content = [(text, _SEGNO_MODES[mode]) for text, mode in segments]
+    try:
+        code = segno.make_qr(content, error="l", boost_error=False, mask=SEGNO_MASK)
+    except segno.DataOverflowError as exc:
+        raise QRCapacityError(str(exc)) from exc
+    if code.version > max_version:
+        raise QRCapacityError(f"The data needs QR version {code.version}, above {max_version}.")
+    modules = b"".join(bytes(row) for row in code.matrix)
+    return QRSymbol(code.version, len(code.matrix), modules, "segno", code.mask)
+
+
+def encode(segments: list[tuple[str, str]], *, max_version: int) -> QRSymbol:
+    """One QR symbol at error level L holding ``segments`` ((text, "byte" | "alphanumeric") pairs)."""
+    lib = _libqrencode()
+    if lib is not None:
+        return _with_libqrencode(lib, segments, max_version)
+    return _with_segno(segments, max_version)

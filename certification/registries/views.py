@@ -1,0 +1,25 @@
+"""The registry the site publishes, for third-party verifiers and wallets (public, cross-origin)."""
+
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from .publishing import dcc_registry, opencerts_registry
+
+
+def _public_json(body: dict) -> HttpResponse:
+    response = HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def dcc_registry_json(request: HttpRequest) -> HttpResponse:
+    return _public_json(dcc_registry())
+
+
+@require_GET
+def opencerts_registry_json(request: HttpRequest) -> HttpResponse:
+    return _public_json(opencerts_registry())
