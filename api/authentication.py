@@ -40,14 +40,28 @@ class OrganisationClientScopes(BaseScopes):
         return self.get_available_scopes(application=application, request=request)
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def required_scope(view, method: str) -> str | None:
+    """The scope an OAuth client's token needs for ``method`` on ``view``: the view's ``client_scopes``
+    entry if it declares one (None: not open to OAuth clients), else ``read`` to read, ``enrol`` to change."""
+    declared = getattr(view, "client_scopes", {})
+    if method in declared:
+        return declared[method]
+    return "read" if method in SAFE_METHODS else "enrol"
+
+
 class ClientScopes(BasePermission):
-    """For OAuth tokens only: reading needs ``read``, changing needs ``enrol``. Sessions and learners'
-    tokens are not scoped (they are people acting as themselves)."""
+    """The one scope check, on every API view an OAuth client can reach (the default permission and
+    every view's own list): an OAuth token must carry ``required_scope(view, method)``. Sessions and
+    learners' tokens are not scoped (they are people acting as themselves). The schema documents
+    each operation's scope from the same function (``api.schema.OrganisationClientScheme``)."""
 
     message = "This client's token lacks the scope for this request."
 
     def has_permission(self, request, view) -> bool:
         if not isinstance(request.auth, AccessToken):
             return True
-        needed = "read" if request.method in ("GET", "HEAD", "OPTIONS") else "enrol"
-        return request.auth.is_valid([needed])
+        needed = required_scope(view, request.method)
+        return needed is not None and request.auth.is_valid([needed])

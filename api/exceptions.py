@@ -6,7 +6,7 @@ so a client can show one message or all of them.
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from rest_framework.views import exception_handler
 
 from certification.services import CertificateStateError
 from certification.verification import VerificationInputError
+from foundation.json_input import BodyTooLarge, max_bytes
 from lms.services import LearningError
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ def api_exception_handler(exc, context):
         exc = ServiceRefusal(status_code=409, code="certificate_state", message=str(exc))
     elif isinstance(exc, VerificationInputError):
         exc = ServiceRefusal(status_code=exc.status, code="invalid_credential", message=str(exc), field="credential")
+    elif isinstance(exc, RequestDataTooBig):  # DRF reads the body itself before any parser runs
+        exc = BodyTooLarge(f"The body is larger than {max_bytes() // 1024} KB.")
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -1,13 +1,24 @@
 """Schema generation limited to the API's own routes (the admin's internal API is not ours to publish)."""
 
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
+
+from .authentication import ClientScopes, required_scope
 
 
 class OrganisationClientScheme(DjangoOAuthToolkitScheme):
-    """Organisations' systems: OAuth 2.0 client credentials, token at ``/api/v1/oauth/token/``."""
+    """Organisations' systems: OAuth 2.0 client credentials, token at ``/api/v1/oauth/token/``. Each
+    operation's security requirement names the scope its token needs (``api.authentication.required_scope``);
+    an operation closed to OAuth clients lists no oauth2 requirement."""
 
     target_class = "api.authentication.OrganisationClientAuthentication"
+
+    def get_security_requirement(self, auto_schema):
+        if not any(isinstance(permission, ClientScopes) for permission in auto_schema.view.get_permissions()):
+            return None
+        scope = required_scope(auto_schema.view, auto_schema.method)
+        return {self.name: [scope]} if scope else None
 
 
 class ApiSchemaGenerator(SchemaGenerator):
@@ -68,3 +79,35 @@ def document_error_responses(result, generator, request, public):
                     if code in ERROR_DESCRIPTIONS and response.get("description") in ("", "No response body"):
                         response["description"] = ERROR_DESCRIPTIONS[code]
     return result
+
+
+def nullable_references(result, generator, request, public):
+    """drf-spectacular post-processing hook: OpenAPI 3.0 ignores ``nullable`` beside a ``$ref`` (in an
+    ``allOf`` wrapper too), so validators refuse ``null`` where the API sends it (``accreditation:
+    null``). A nullable reference becomes ``oneOf: [the reference, null]``."""
+
+    def fix(node):
+        if isinstance(node, dict):
+            refs = node.get("allOf")
+            if node.get("nullable") and isinstance(refs, list) and len(refs) == 1 and "$ref" in refs[0]:
+                node.pop("allOf")
+                node.pop("nullable")
+                node["oneOf"] = [refs[0], {"type": "object", "nullable": True, "enum": [None]}]
+            for value in node.values():
+                fix(value)
+        elif isinstance(node, list):
+            for value in node:
+                fix(value)
+
+    fix(result)
+    return result
+
+
+class LrsBasicScheme(OpenApiAuthenticationExtension):
+    """LRS clients: HTTP Basic with the key and secret of ``create_lrs_client`` (docs/xapi.md)."""
+
+    target_class = "api.lrs.authentication.LrsBasicAuthentication"
+    name = "lrsBasic"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "basic", "description": "An LRS client's key and secret."}

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from certification.models import Certificate
+from certification.selectors import certificate_state, certification_histories
 from certification.verification import CHECK_DETAILS
 from courses.models import Audience, CoursePage, Language, LessonPage, ModulePage
 from lms.models import Assignment, Enrolment, Organisation
@@ -26,6 +27,11 @@ class AccreditationSerializer(serializers.Serializer):
 
 
 class CourseSummarySerializer(serializers.ModelSerializer):
+    course_id = serializers.IntegerField(
+        read_only=True,
+        help_text="The course across its languages: the id of its source copy, the same for every translation. "
+        "Enrolments, progress and certificates name the course by it.",
+    )
     url = serializers.SerializerMethodField()
     locale = serializers.CharField(source="locale.language_code", read_only=True)
     topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
@@ -35,6 +41,7 @@ class CourseSummarySerializer(serializers.ModelSerializer):
         model = CoursePage
         fields = [
             "id",
+            "course_id",
             "title",
             "slug",
             "url",
@@ -94,8 +101,26 @@ class CourseReferenceSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "slug"]
 
 
+class EnrolledCourseSerializer(serializers.Serializer):
+    """The course of an enrolment: its id across languages, and its title and slug in the reader's
+    language (the copy in the request's language, else the source)."""
+
+    id = serializers.IntegerField(source="course_id")
+    title = serializers.SerializerMethodField()
+    slug = serializers.SerializerMethodField()
+
+    def _copy(self, enrolment: Enrolment):
+        return getattr(enrolment, "course_copy", None) or enrolment.course
+
+    def get_title(self, enrolment: Enrolment) -> str:
+        return self._copy(enrolment).title
+
+    def get_slug(self, enrolment: Enrolment) -> str:
+        return self._copy(enrolment).slug
+
+
 class EnrolmentSerializer(serializers.ModelSerializer):
-    course = CourseReferenceSerializer(read_only=True)
+    course = EnrolledCourseSerializer(source="*", read_only=True)
     score_scaled = serializers.DecimalField(max_digits=5, decimal_places=4, read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
     last_lesson = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -147,11 +172,35 @@ class CertificateLinksSerializer(serializers.Serializer):
     api = serializers.URLField(help_text="This certificate in the API (content-negotiated).")
 
 
+CERTIFICATE_STATES = ["valid", "expired", "superseded", "replaced", "revoked"]
+
+
+class CertificateHistoryEntrySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=["course", "reissue", "recertification"])
+    generation = serializers.IntegerField()
+    issued_at = serializers.DateTimeField()
+    valid_until = serializers.DateTimeField(allow_null=True)
+    state = serializers.ChoiceField(choices=CERTIFICATE_STATES)
+
+
 class CertificateSerializer(serializers.ModelSerializer):
     credential_id = serializers.CharField(read_only=True)
-    course = serializers.IntegerField(source="course_id", read_only=True)
+    course = serializers.IntegerField(
+        source="course_id", read_only=True, allow_null=True, help_text="Empty for a programme's certificate."
+    )
     is_revoked = serializers.BooleanField(read_only=True)
-    replaced_by = serializers.SerializerMethodField()
+    name_withheld = serializers.SerializerMethodField(
+        help_text="True once the learner was erased: recipient_name is then empty (docs/security.md)."
+    )
+    replaced_by = serializers.SerializerMethodField(
+        help_text="The certificate that followed this one: a corrected re-issue or a recertification."
+    )
+    replaces = serializers.UUIDField(source="replaces_id", read_only=True, allow_null=True)
+    state = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField(
+        help_text="The holder's certificates of this course, oldest first: the chain of the certification."
+    )
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -162,6 +211,7 @@ class CertificateSerializer(serializers.ModelSerializer):
             "course",
             "course_title",
             "recipient_name",
+            "name_withheld",
             "credit_hours",
             "accrediting_body_name",
             "language",
@@ -170,17 +220,48 @@ class CertificateSerializer(serializers.ModelSerializer):
             "issued_at",
             "valid_until",
             "generation",
+            "kind",
+            "cycle",
+            "state",
             "is_revoked",
             "revoked_at",
+            "superseded_at",
+            "replaces",
             "replaced_by",
+            "history",
             "links",
         ]
         read_only_fields = fields
+
+    def get_name_withheld(self, certificate: Certificate) -> bool:
+        return certificate.name_withheld_at is not None
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_replaced_by(self, certificate: Certificate) -> str | None:
         replacement = getattr(certificate, "replaced_by", None)
         return str(replacement.pk) if replacement else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=CERTIFICATE_STATES))
+    def get_state(self, certificate: Certificate) -> str:
+        return certificate_state(certificate)
+
+    @extend_schema_field(CertificateHistoryEntrySerializer(many=True))
+    def get_history(self, certificate: Certificate) -> list[dict]:
+        histories = self.context.setdefault("_histories", {})
+        if certificate.user_id not in histories:
+            histories[certificate.user_id] = certification_histories(user_id=certificate.user_id)
+        entries = [
+            {
+                "id": entry.pk,
+                "kind": entry.kind,
+                "generation": entry.generation,
+                "issued_at": entry.issued_at,
+                "valid_until": entry.valid_until,
+                "state": certificate_state(entry),
+            }
+            for entry in histories[certificate.user_id].get(certificate.course_id, [])
+        ]
+        return CertificateHistoryEntrySerializer(entries, many=True).data
 
     @extend_schema_field(CertificateLinksSerializer)
     def get_links(self, certificate: Certificate) -> dict:
@@ -232,6 +313,26 @@ class ChecksSerializer(serializers.Serializer):
     validity = CheckSerializer()
     status = CheckSerializer()
     subject = CheckSerializer()
+    registry = CheckSerializer(help_text="Which trusted registry of accredited issuers lists the issuer, if any.")
+
+
+class RegistryListingSerializer(serializers.Serializer):
+    registry = serializers.CharField(help_text="The registry's configured name.")
+    name = serializers.CharField(help_text="The name the registry lists the issuer under.")
+    detail = serializers.CharField(help_text='"Listed by <registry> as <name>", in the negotiated language.')
+
+
+class RegistryOutcomeSerializer(serializers.Serializer):
+    registry = serializers.CharField()
+    source = serializers.CharField(help_text="The registry's URL or file.")
+    outcome = serializers.ChoiceField(choices=["listed", "not_listed", "other_key", "unreachable", "malformed"])
+    listed_name = serializers.CharField(allow_null=True)
+    detail = serializers.CharField()
+
+
+class NewerCertificateSerializer(serializers.Serializer):
+    credential_id = serializers.CharField()
+    verification_page = serializers.URLField()
 
 
 class VerificationResultSerializer(serializers.Serializer):
@@ -240,7 +341,13 @@ class VerificationResultSerializer(serializers.Serializer):
     revoked = serializers.BooleanField()
     expired = serializers.BooleanField()
     valid = serializers.BooleanField()
+    superseded = serializers.BooleanField(
+        help_text="True when a recertification superseded it: still genuine and not revoked, but a newer one exists."
+    )
+    superseded_by = NewerCertificateSerializer(allow_null=True, help_text="The newer certificate, when superseded.")
     checks = ChecksSerializer()
+    listed_by = RegistryListingSerializer(many=True, help_text="The trusted registries that list the issuer.")
+    registries = RegistryOutcomeSerializer(many=True, help_text="What each trusted registry says, in order.")
 
 
 class BulkVerificationItemSerializer(serializers.Serializer):
@@ -373,7 +480,15 @@ class StatementQuerySerializer(serializers.Serializer):
     )
     voidedStatementId = serializers.UUIDField(  # noqa: N815 - the xAPI parameter name
         required=False,
-        help_text="A voided statement. This store refuses voiding statements, so none is ever voided: a 404.",
+        help_text="A voided statement, by its id (voided statements are left out of every other query).",
+    )
+    agent = serializers.CharField(required=False, max_length=2000, help_text="A JSON agent: its statements.")
+    registration = serializers.UUIDField(required=False, help_text="Statements of this registration.")
+    related_activities = serializers.ChoiceField(
+        choices=["true", "false"], required=False, default="false", help_text="true: the activity anywhere."
+    )
+    related_agents = serializers.ChoiceField(
+        choices=["true", "false"], required=False, default="false", help_text="true: the agent anywhere."
     )
     verb = serializers.CharField(required=False, max_length=500, help_text="Verb IRI.")
     activity = serializers.CharField(required=False, max_length=500, help_text="Object (activity) IRI.")
@@ -386,17 +501,17 @@ class StatementQuerySerializer(serializers.Serializer):
         choices=["true", "false"], required=False, default="false", help_text="true: oldest stored first."
     )
     format = serializers.ChoiceField(
-        choices=["exact", "ids"],
+        choices=["exact", "ids", "canonical"],
         required=False,
         default="exact",
-        help_text="exact: as received; ids: agents, verbs and activities by their identifiers only. "
-        "canonical is not supported (400).",
+        help_text="exact: as received; ids: agents, verbs and activities by their identifiers only; "
+        "canonical: as exact (the store keeps the definitions it received).",
     )
     attachments = serializers.ChoiceField(
-        choices=["false"],
+        choices=["true", "false"],
         required=False,
         default="false",
-        help_text="Attachment data is not stored, so true (a multipart answer) is refused with a 400.",
+        help_text="true: a multipart/mixed answer with the attachments' bytes after the statements.",
     )
     more = serializers.CharField(
         required=False, max_length=4000, help_text="The next page, as given in `more`; alone, no other parameter."

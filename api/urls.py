@@ -4,7 +4,7 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth_views
 
-from . import views
+from .views import auth, certificate_archives, certificates, courses, me, organisations, statements
 
 
 class DatabaseIdConverter:
@@ -22,31 +22,45 @@ class DatabaseIdConverter:
 register_converter(DatabaseIdConverter, "id")
 
 v1_patterns = [
-    path("courses/", views.CourseListView.as_view(), name="course-list"),
-    path("courses/<id:pk>/", views.CourseDetailView.as_view(), name="course-detail"),
-    path("auth/token/", views.TokenView.as_view(), name="token"),
-    # OAuth 2.0 client credentials for organisations' systems (documented as the schema's oauth2 scheme).
-    path("oauth/token/", oauth_views.TokenView.as_view(), name="oauth-token"),
-    path("oauth/revoke/", oauth_views.RevokeTokenView.as_view(), name="oauth-revoke"),
-    path("me/enrolments/", views.MyEnrolmentsView.as_view(), name="my-enrolments"),
-    path("me/enrolments/<id:pk>/", views.MyEnrolmentDetailView.as_view(), name="my-enrolment"),
-    path("me/certificates/", views.MyCertificatesView.as_view(), name="my-certificates"),
-    path("certificates/verify/", views.VerifyView.as_view(), name="verify"),
-    path("certificates/verify/bulk/", views.BulkVerifyView.as_view(), name="verify-bulk"),
-    path("certificates/<uuid:certificate_id>/", views.CertificateDetailView.as_view(), name="certificate-detail"),
-    path("certificates/<uuid:certificate_id>/revoke/", views.RevokeView.as_view(), name="certificate-revoke"),
-    path("certificates/<uuid:certificate_id>/reissue/", views.ReissueView.as_view(), name="certificate-reissue"),
-    path("organisations/", views.OrganisationsView.as_view(), name="organisations"),
-    path("organisations/<id:pk>/report/", views.OrganisationReportView.as_view(), name="organisation-report"),
+    path("courses/", courses.CourseListView.as_view(), name="course-list"),
+    path("courses/<id:pk>/", courses.CourseDetailView.as_view(), name="course-detail"),
     path(
-        "organisations/<id:pk>/enrolments/", views.OrganisationEnrolmentsView.as_view(), name="organisation-enrolments"
+        "courses/<id:pk>/certificates.zip",
+        certificate_archives.CourseCertificatesArchiveView.as_view(),
+        name="course-certificates-archive",
+    ),
+    path("auth/token/", auth.TokenView.as_view(), name="token"),
+    # OAuth 2.0 client credentials for organisations' systems (documented as the schema's oauth2 scheme).
+    path("oauth/token/", auth.OAuthTokenView.as_view(), name="oauth-token"),
+    path("oauth/revoke/", oauth_views.RevokeTokenView.as_view(), name="oauth-revoke"),
+    path("me/enrolments/", me.MyEnrolmentsView.as_view(), name="my-enrolments"),
+    path("me/enrolments/<id:pk>/", me.MyEnrolmentDetailView.as_view(), name="my-enrolment"),
+    path("me/certificates/", me.MyCertificatesView.as_view(), name="my-certificates"),
+    path("certificates/verify/", certificates.VerifyView.as_view(), name="verify"),
+    path("certificates/verify/bulk/", certificates.BulkVerifyView.as_view(), name="verify-bulk"),
+    path(
+        "certificates/<uuid:certificate_id>/", certificates.CertificateDetailView.as_view(), name="certificate-detail"
+    ),
+    path("certificates/<uuid:certificate_id>/revoke/", certificates.RevokeView.as_view(), name="certificate-revoke"),
+    path("certificates/<uuid:certificate_id>/reissue/", certificates.ReissueView.as_view(), name="certificate-reissue"),
+    path("organisations/", organisations.OrganisationsView.as_view(), name="organisations"),
+    path("organisations/<id:pk>/report/", organisations.OrganisationReportView.as_view(), name="organisation-report"),
+    path(
+        "organisations/<id:pk>/enrolments/",
+        organisations.OrganisationEnrolmentsView.as_view(),
+        name="organisation-enrolments",
     ),
     path(
         "organisations/<id:pk>/assignments/",
-        views.OrganisationAssignmentsView.as_view(),
+        organisations.OrganisationAssignmentsView.as_view(),
         name="organisation-assignments",
     ),
-    path("statements/", views.StatementsView.as_view(), name="statements"),
+    path(
+        "organisations/<id:pk>/certificates.zip",
+        certificate_archives.UnitCertificatesArchiveView.as_view(),
+        name="organisation-certificates-archive",
+    ),
+    path("statements/", statements.StatementsView.as_view(), name="statements"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
 ]

@@ -9,11 +9,12 @@ import re
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
+
+from .conf import api_settings
 
 #: The version this resource follows, sent on every response (the latest 1.0 patch, as the spec asks).
 XAPI_VERSION = "1.0.3"
@@ -34,14 +35,12 @@ GET_PARAMETERS = {
     "attachments",
     "ascending",
     "more",
+    "agent",
+    "registration",
+    "related_activities",
+    "related_agents",
 }
-#: xAPI parameters this store does not offer: refused by name rather than silently ignored.
-UNSUPPORTED_PARAMETERS = {
-    "agent": "Filtering by agent is not supported: every statement here has you as its actor.",
-    "registration": "Filtering by registration is not supported.",
-    "related_activities": "related_activities is not supported: the activity filter matches the object only.",
-    "related_agents": "related_agents is not supported: every statement here has you as its actor.",
-}
+UNSUPPORTED_PARAMETERS: dict[str, str] = {}
 #: With statementId or voidedStatementId, only these may come along (xAPI 1.0.3, 2.1.3).
 SINGLE_STATEMENT_COMPANIONS = {"format", "attachments"}
 
@@ -110,7 +109,7 @@ def more_token(*, user: AbstractBaseUser, query: dict[str, Any], last: tuple[dat
 def read_more_token(token: str, *, user: AbstractBaseUser) -> tuple[dict[str, Any], tuple[datetime, int]]:
     """The query and cursor of a ``more`` link issued to this learner. A link altered, forged or issued to
     someone else is a 404 (there is no such page for this learner); an expired one a 400."""
-    max_age = getattr(settings, "XAPI_MORE_LINK_SECONDS", 24 * 60 * 60)
+    max_age = api_settings.XAPI_MORE_LINK_SECONDS
     try:
         data = signing.loads(token, salt=_salt(user), max_age=max_age)
     except signing.SignatureExpired:

@@ -1,0 +1,1 @@
+"""The API's views, one module per resource; the URL module names them from here."""
