@@ -1,6 +1,9 @@
+import threading
+import time
 from dataclasses import dataclass
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 from courses.models import CataloguePage, CoursePage, LessonPage, ModulePage
 
@@ -23,6 +26,15 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Caches outlive a test's rolled-back database: each test starts with an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture
@@ -67,3 +79,87 @@ def _page_tree_for_transactional_tests(request):
     } & set(request.fixturenames)
     if transactional:
         request.getfixturevalue("page_tree_root")
+    yield
+    if "live_server" in request.fixturenames:
+        _wait_for_live_server_requests()
+
+
+_requests_in_flight: set[int] = set()
+_requests_lock = threading.Lock()
+
+
+def _request_started(**kwargs) -> None:
+    with _requests_lock:
+        _requests_in_flight.add(threading.get_ident())
+
+
+def _request_finished(**kwargs) -> None:
+    with _requests_lock:
+        _requests_in_flight.discard(threading.get_ident())
+
+
+# Connected after Django's own receivers, so a request counts as finished only once its database
+# connection has been dealt with.
+request_started.connect(_request_started, dispatch_uid="tests-request-started")
+request_finished.connect(_request_finished, dispatch_uid="tests-request-finished")
+
+
+def _wait_for_live_server_requests(timeout: float = 15.0) -> None:
+    """A browser's last request (an admin ping, a beacon) may still be running in the live server's
+    thread when the test ends; flushing the database under it fails on SQLite's shared in-memory
+    database and breaks the request. Wait until the server is idle before the flush."""
+    time.sleep(0.1)  # a request the browser sent just before closing reaches the server
+    deadline = time.monotonic() + timeout
+    main = threading.get_ident()
+    while time.monotonic() < deadline:
+        with _requests_lock:
+            busy = _requests_in_flight - {main}
+        if not busy:
+            return
+        time.sleep(0.05)
+
+
+# --- the demo site, seeded once per test process ---------------------------------------------------
+_demo_snapshot = None  # an in-memory copy of the seeded SQLite database (sqlite3.Connection)
+_demo_files: dict = {}
+DEMO_SITE_URL = "https://learning.example.gov.bd"
+
+
+@pytest.fixture
+def demo_site(transactional_db, settings, tmp_path_factory, monkeypatch):
+    """The site ``seed_demo`` builds: courses in English and Bengali, H5P activities, the cohort and
+    the demo certificates. Seeding takes half a minute, so on the embedded default (SQLite in memory)
+    it runs once per test process and later tests get a copy of that database (SQLite's backup API,
+    under a second); on PostgreSQL every test seeds. The files it wrote (H5P content, certificate
+    PDFs, the signing key) stay in one folder per process, which is the test's MEDIA_ROOT; the
+    site's address is the one its certificates were issued under."""
+    global _demo_snapshot
+    import os
+    import sqlite3
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+
+    if not _demo_files:
+        folder = tmp_path_factory.mktemp("demo-site")
+        _demo_files.update(media=folder / "media", key=folder / "signing-key.json")
+    settings.MEDIA_ROOT = _demo_files["media"]
+    settings.CERTIFICATION_KEY_FILE = str(_demo_files["key"])
+    settings.CERTIFICATION_CREATE_KEY_FILE = True
+    settings.WAGTAILADMIN_BASE_URL = DEMO_SITE_URL
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if in_memory and _demo_snapshot is not None:
+        connection.ensure_connection()
+        _demo_snapshot.backup(connection.connection)
+        ContentType.objects.clear_cache()  # the copy's content types, not the flushed ones
+        return
+    from certification.tasks import issue_certificate_task
+
+    # the demo's certificates (the programme's too) are issued as the seed runs, whatever the broker
+    monkeypatch.setitem(issue_certificate_task.app.conf, "task_always_eager", True)
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", "--allow-production", stdout=quiet)
+    if in_memory:
+        _demo_snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(_demo_snapshot)

@@ -156,3 +156,30 @@ class LessonPageFactory(PageFactory):
             knowledge_check(),
         ]
     )
+
+
+def translate(page: Page, code: str = "bn", *, live: bool = True, **fields) -> Page:
+    """The page's copy in another locale, made as Wagtail's translation tools make it (its parents'
+    copies too when they are missing; block ids kept), with ``fields`` set, published unless told not."""
+    copy = page.specific.copy_for_translation(locale(code), copy_parents=True)
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save()
+    revision = copy.save_revision()
+    if live:
+        revision.publish()
+    copy.refresh_from_db()
+    return copy.specific
+
+
+def translate_tree(tree, code: str = "bn", *, skip: tuple[int, ...] = ()) -> dict[int, Page]:
+    """The copies of a test tree's catalogue, course, module and lessons in ``code`` (``skip``: indexes
+    of lessons left untranslated), by the source page's id."""
+    copies = {}
+    for page in [tree.catalogue, tree.course, tree.module]:
+        existing = page.get_translation_or_none(locale(code))
+        copies[page.pk] = existing.specific if existing else translate(page, code, title=f"{page.title} ({code})")
+    for index, lesson in enumerate(tree.lessons):
+        if index not in skip:
+            copies[lesson.pk] = translate(lesson, code, title=f"{lesson.title} ({code})")
+    return copies

@@ -53,7 +53,7 @@ def test_a_batch_is_all_or_nothing_and_names_the_fault(people, tree, enrolment):
     assert response.status_code == 400
     assert response.json() == {
         "code": "score_out_of_range",
-        "message": "The scaled score must be between -1 and 1.",
+        "message": "result.score.scaled: must be between -1 and 1.",
         "field": "result.score.scaled",
     }
     assert not Statement.objects.exists()
@@ -138,13 +138,14 @@ def test_verify_one_and_many_listing_every_check(people, certificate):
     client = APIClient()
     one = client.post("/api/v1/certificates/verify/", {"credential": credential}, format="json").json()
     assert one["valid"] is True
-    assert set(one["checks"]) == {"signature", "issuer", "validity", "status", "subject"}
+    assert set(one["checks"]) == {"signature", "issuer", "validity", "status", "subject", "registry"}
     assert {name: check["code"] for name, check in one["checks"].items()} == {
         "signature": "signature_valid",
         "issuer": "issuer_key_published",
         "validity": "valid_without_expiry",
         "status": "not_revoked",
         "subject": "subject_not_compared",
+        "registry": "registry_none_configured",
     }
     assert one["checks"]["status"]["detail"] == "Not revoked."
     # Messages follow Accept-Language (English by default); the codes do not.

@@ -5,7 +5,9 @@ a CSV of staff with a mistake in it (nothing is imported; the refused rows downl
 the corrected file and sees the report. The civil servant then signs in on a 360 px phone and finds
 the assigned course with its due date on "My learning", in English and in Bengali. A Digital Centre
 operator's shared browser is the last part: one citizen signs out, the next signs in and sees only
-their own learning.
+their own learning; and one who forgets to sign out on a shared computer is signed out when the
+browser restarts (a new browser context with the persistent cookies and storage but not the session
+cookie), so the next person sees the sign-in page.
 """
 
 import csv
@@ -142,4 +144,62 @@ def test_a_shared_computer_shows_each_citizen_only_their_own_learning(live_serve
         page.goto(live_server.url + "/en/learning/")  # after signing out, nothing of theirs is shown
         page.wait_for_url("**/learning/sign-in/**")
         assert own.title not in page.locator("main").inner_text()
+    context.close()
+
+
+def _restart(chromium, context):
+    """What a browser keeps across a restart: persistent cookies and local storage, not session cookies."""
+    state = context.storage_state()
+    state["cookies"] = [cookie for cookie in state["cookies"] if cookie.get("expires", -1) != -1]
+    context.close()
+    return chromium.new_context(viewport={"width": 360, "height": 800}, storage_state=state)
+
+
+def test_after_a_browser_restart_the_next_person_at_a_shared_computer_sees_the_sign_in_page(
+    live_server, chromium, tree
+):
+    citizen = UserFactory(username="+8801733333333", first_name="Rahim")
+    citizen.set_password(PASSWORD)
+    citizen.save()
+    enrol(user=citizen, course=tree.course)
+
+    context = chromium.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url + "/en/learning/sign-in/")
+    assert not page.get_by_label("This is a shared computer").is_checked()
+    page.get_by_label("Email or mobile number").fill("01733333333")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("This is a shared computer").check()
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/en/learning/")
+    assert tree.course.title in page.locator("main").inner_text()
+    assert page.locator("header").get_by_role("button", name="Sign out").is_visible()
+    page.evaluate("localStorage.setItem('kept', 'yes')")
+
+    # Rahim leaves without signing out; the computer's browser is closed and opened again.
+    context = _restart(chromium, context)
+    page = context.new_page()
+    page.goto(live_server.url + "/en/learning/")
+    page.wait_for_url("**/learning/sign-in/**")
+    assert page.evaluate("localStorage.getItem('kept')") == "yes"  # the storage did persist
+    assert tree.course.title not in page.locator("main").inner_text()
+    assert page.get_by_label("This is a shared computer").is_checked()  # the centre's browser is remembered
+    context.close()
+
+
+def test_a_private_session_survives_a_browser_restart(live_server, chromium, tree):
+    citizen = UserFactory(username="+8801744444444")
+    citizen.set_password(PASSWORD)
+    citizen.save()
+    context = chromium.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url + "/en/learning/sign-in/")
+    page.get_by_label("Email or mobile number").fill("01744444444")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/en/learning/")
+    context = _restart(chromium, context)
+    page = context.new_page()
+    page.goto(live_server.url + "/en/learning/")
+    assert page.url.endswith("/en/learning/")
     context.close()

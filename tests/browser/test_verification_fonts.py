@@ -51,8 +51,9 @@ def test_tibetan_font_only_for_a_page_with_tibetan_text(live_server, chromium, c
     page.on("request", lambda request: requested.append(request.url))
 
     page.goto(f"{live_server.url}/en/v/{english.pk}", wait_until="networkidle")
-    # Pages without Tibetan text pay only the two @font-face rules in the stylesheet (57 KB in all).
-    assert page_weight(page) < 60_000
+    # Pages without Tibetan text pay only the @font-face rules in the stylesheet, and 3.5 KB for the
+    # language switcher's "རྫོང་ཁ" drawn from a subset of the face (about 64 KB in all).
+    assert page_weight(page) < 68_000  # with the registry line of the issuer (integrations)
     assert not [url for url in requested if TIBETAN_FONT in url]
     assert loaded_tibetan_faces(page) == 0
 

@@ -73,6 +73,14 @@ def completed_enrolment(user, course, *, completed_at=None, score=None) -> Enrol
 
 
 @pytest.fixture
+def eager(monkeypatch):
+    """The embedded default: tasks run in the calling process (whatever the broker settings)."""
+    from certification.tasks import issue_certificate_task
+
+    monkeypatch.setitem(issue_certificate_task.app.conf, "task_always_eager", True)
+
+
+@pytest.fixture
 def issue(db):
     def issue(user, course, **kwargs):
         return issue_certificate(enrolment=completed_enrolment(user, course, **kwargs))
@@ -90,13 +98,17 @@ def published_documents() -> dict:
     return documents
 
 
-def run_digitalbazaar(credentials: list[dict], documents: dict | None = None) -> list[dict]:
-    """Verify with Digital Bazaar's @digitalbazaar/vc under Node, fully offline."""
+def run_digitalbazaar(
+    credentials: list[dict] | None = None, documents: dict | None = None, *, qr_texts: list[str] | None = None
+) -> list[dict]:
+    """Verify with Digital Bazaar's @digitalbazaar/vc under Node, fully offline (QR texts are decoded
+    there first, by third-party code)."""
     if not (ROOT / "node_modules" / "@digitalbazaar" / "vc").exists() or not shutil.which("node"):
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail("node_modules/@digitalbazaar/vc is missing: run `npm ci` (REQUIRE_BROWSER=1)")
         pytest.skip("Digital Bazaar's verifier is not installed: run `npm ci` to verify credentials independently")
-    payload = {"credentials": credentials, "documents": documents if documents is not None else published_documents()}
+    payload = {"documents": documents if documents is not None else published_documents()}
+    payload.update({"qrTexts": qr_texts} if qr_texts is not None else {"credentials": credentials})
     completed = subprocess.run(
         ["node", str(VERIFIER)], input=json.dumps(payload), capture_output=True, text=True, cwd=ROOT, timeout=120
     )

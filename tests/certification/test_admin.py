@@ -1,8 +1,15 @@
+import io
+import zipfile
+
 import pytest
 from django.contrib.auth.models import Permission
 
 from certification.models import AuditAction, AuditEntry, Certificate
+from certification.services import issue_certificate
+from lms.organisations.services import make_organisation_admin
+from tests.certification.conftest import completed_enrolment
 from tests.factories import UserFactory
+from tests.lms.factories import member, organisation
 
 
 @pytest.fixture
@@ -69,3 +76,28 @@ def test_snippets_for_issuer_profiles_and_templates(client, admin_user, db):
     client.force_login(admin_user)
     assert client.get("/admin/snippets/certification/issuerprofile/").status_code == 200
     assert client.get("/admin/snippets/certification/certificatetemplate/").status_code == 200
+
+
+def test_certificate_downloads_in_the_admin_for_unit_admins_and_certificate_admins(client, certificate, tree):
+    ministry, health = organisation("Ministry of ICT"), organisation("Ministry of Health")
+    colleague = member(ministry, username="colleague")
+    theirs = issue_certificate(enrolment=completed_enrolment(colleague, tree.course))
+    unit_admin = staff_with()
+    make_organisation_admin(user=unit_admin, organisation=ministry)
+    client.force_login(unit_admin)
+    page = client.get("/admin/certificates/downloads/").content.decode()
+    assert "Ministry of ICT" in page and "Ministry of Health" not in page and "course-" not in page
+    zipped = client.get(f"/admin/certificates/downloads/unit-{ministry.pk}.zip")
+    assert zipped["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(b"".join(zipped.streaming_content))).namelist()
+    assert f"credentials/{theirs.pk}.json" in names and f"credentials/{certificate.pk}.json" not in names
+    assert client.get(f"/admin/certificates/downloads/unit-{health.pk}.zip").status_code == 404
+    assert client.get(f"/admin/certificates/downloads/course-{tree.course.pk}.zip").status_code == 404
+
+    client.force_login(staff_with())
+    assert client.get("/admin/certificates/downloads/").status_code == 404
+    client.force_login(staff_with("view_certificate"))
+    page = client.get("/admin/certificates/downloads/").content.decode()
+    assert "Ministry of Health" in page and f"course-{tree.course.pk}.zip" in page
+    zipped = client.get(f"/admin/certificates/downloads/course-{tree.course.pk}.zip")
+    assert len(zipfile.ZipFile(io.BytesIO(b"".join(zipped.streaming_content))).namelist()) == 5  # index + 2 × 2

@@ -89,9 +89,10 @@ def test_keys_from_the_environment(db, monkeypatch, settings, capsys):
 def test_production_refuses_to_invent_a_key(tmp_path):
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "DJANGO_SETTINGS_MODULE": "learning_site.settings.production",
         "SECRET_KEY": "x" * 60,
         "ALLOWED_HOSTS": "learning.example.gov.bd",
+        "LEARNING_SITE_URL": "https://learning.example.gov.bd",
         "CERTIFICATION_KEY_FILE": str(tmp_path / "absent.json"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }

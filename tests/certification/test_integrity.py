@@ -52,7 +52,7 @@ def credential(**extra) -> dict:
 
 def test_signature_verifies_and_breaks_on_any_change():
     signed = integrity.sign(credential(), private_key=KEY, verification_method=METHOD, created=CREATED)
-    assert signed["proof"]["proofValue"].startswith("z")
+    assert signed["proof"][0]["proofValue"].startswith("z")
     assert integrity.verify(signed, public_key=KEY.public_key())
     tampered = json.loads(json.dumps(signed))
     tampered["credentialSubject"]["achievement"]["name"] = "রহিম!"
@@ -64,7 +64,7 @@ def test_signature_verifies_and_breaks_on_any_change():
 def test_signing_is_deterministic_for_the_same_key_time_and_document():
     first = integrity.sign(credential(), private_key=KEY, verification_method=METHOD, created=CREATED)
     second = integrity.sign(credential(), private_key=KEY, verification_method=METHOD, created=CREATED)
-    assert first["proof"]["proofValue"] == second["proof"]["proofValue"]
+    assert first["proof"][0]["proofValue"] == second["proof"][0]["proofValue"]
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,39 @@ def test_multikey_round_trip_and_base58():
     assert integrity.base58btc_decode(integrity.base58btc_encode(b"\0\0abc")) == b"\0\0abc"
     with pytest.raises(integrity.ProofError):
         integrity.public_key_from_multibase("z1111")
+
+
+@pytest.mark.parametrize("contexts", [[CREDENTIALS_V2], [CREDENTIALS_V2, OPEN_BADGES_V3]])
+@pytest.mark.parametrize("created", ["2026-12-01T11:21:22Z", "2026-12-01T11:21:22.5+06:00"])
+def test_the_proof_options_template_is_what_rdfc_gives(contexts, created):
+    options = {
+        "@context": contexts,
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": created,
+        "verificationMethod": "did:web:learning.example.gov.bd:issuers:bpatc#key-2",
+        "proofPurpose": "assertionMethod",
+    }
+    assert integrity.canonical_proof_options(options) == integrity.canonicalise(options)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"created": 'x" .'},
+        {"verificationMethod": "did:web:x#key 1"},
+        {"proofPurpose": "authentication"},
+        {"nonce": "1"},
+    ],
+)
+def test_proof_options_of_another_shape_go_to_pyld(change):
+    options = {
+        "@context": [CREDENTIALS_V2],
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2026-12-01T11:21:22Z",
+        "verificationMethod": "did:web:x#key-1",
+        "proofPurpose": "assertionMethod",
+        **change,
+    }
+    assert integrity.canonical_proof_options(options) == integrity.canonicalise(options)

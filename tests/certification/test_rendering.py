@@ -1,6 +1,8 @@
+import base64
 import io
 import json
 import secrets
+import zlib
 from functools import lru_cache
 
 import pytest
@@ -13,6 +15,8 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from certification import rendering
+from certification.paper_qr import QR_MAX_VERSION, PaperQRError, credential_from_qr_text, paper_qr
+from certification.qr_symbols import SEGNO_MASK
 from certification.rendering import FONTS_DIR
 from tests.factories import CoursePageFactory, UserFactory
 
@@ -196,10 +200,10 @@ def test_the_dzongkha_certificate_page_through_xhtml2pdf_fails_the_check():
         valid_until=None,
         language="en",
         verify_url="https://learning.example.gov.bd/v/00000000-0000-4000-8000-000000000000",
-        qr_text="https://learning.example.gov.bd/v/00000000-0000-4000-8000-000000000000",
     )
     assert rendering.renderer_for(content) == "weasyprint"
-    html = rendering.render_html(content)
+    qr = paper_qr(content.verify_url, b"{}")
+    html = rendering.render_html(content, qr_image=rendering.qr_data_uri(qr.code))
     unshaped, shaped = rendering.render_pdf_xhtml2pdf(html), rendering.render_pdf_weasyprint(html)
     for text in (DZONGKHA_NAME, DZONGKHA_TITLE):
         assert shaping_in(unshaped, text, "NotoSerifTibetan-Bold.ttf") == (False, True)
@@ -235,12 +239,39 @@ def test_qr_carries_the_credential_when_it_fits(accredited_course, officer, issu
     certificate = issue(officer, accredited_course)
     raw = certificate.credential.encode("utf-8")
     url = f"https://learning.example.gov.bd/v/{certificate.pk}"
-    text = rendering.qr_text(url, raw)
-    assert text.startswith(url + "#vc=")
-    assert rendering.credential_from_qr_text(text) == raw
-    assert json.loads(rendering.read_credential_file(text.encode()))["id"] == certificate.credential_id
+    qr = paper_qr(url, raw)
+    assert qr.text.startswith(url + "#vc=B") and qr.code.version <= QR_MAX_VERSION
+    if qr.code.encoder == "segno":
+        assert qr.code.mask == SEGNO_MASK  # no mask search
+    else:
+        assert qr.code.encoder == "libqrencode"
+    assert credential_from_qr_text(qr.text) == raw
+    assert json.loads(rendering.read_credential_file(qr.text.encode()))["id"] == certificate.credential_id
     too_big = json.dumps({"padding": secrets.token_hex(2000)}).encode()
-    assert rendering.qr_text(url, too_big) == url
+    assert paper_qr(url, too_big).text == url
+
+
+def test_qr_payloads_of_certificates_issued_before_base32_still_read():
+    raw = b'{"id":"urn:uuid:00000000-0000-4000-8000-000000000000"}'
+    legacy = "https://x/v/1#vc=" + base64.urlsafe_b64encode(zlib.compress(raw, 9)).rstrip(b"=").decode()
+    assert credential_from_qr_text(legacy) == raw
+
+
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda text: text[: len(text) // 2], "truncated"),
+        (lambda text: text[:-12] + "AAAAAAAAAAAA", "damaged"),
+        (lambda text: text + "!", "base32"),
+        (lambda text: text.split("#vc=")[0] + "#vc=", "empty"),
+    ],
+)
+def test_a_damaged_qr_payload_is_named(mangle, message):
+    text = paper_qr("https://x/v/1", json.dumps({"a": "b" * 300}).encode()).text
+    with pytest.raises(PaperQRError, match=message):
+        credential_from_qr_text(mangle(text))
+    with pytest.raises(rendering.CredentialFileError, match="QR payload"):
+        rendering.read_credential_file(mangle(text).encode())
 
 
 @pytest.mark.parametrize(
@@ -250,3 +281,20 @@ def test_qr_carries_the_credential_when_it_fits(accredited_course, officer, issu
 def test_unreadable_files_are_reported(data, message):
     with pytest.raises(rendering.CredentialFileError, match=message):
         rendering.read_credential_file(data)
+
+
+def test_the_baked_credential_is_an_uncompressed_itxt_chunk(accredited_course, officer, issue):
+    """OB 3.0 baking: keyword ``openbadgecredential``, compression flag 0, the exact bytes as text."""
+    certificate = issue(officer, accredited_course)
+    png, chunks, at = certificate.badge.read(), {}, 8
+    while at < len(png):
+        length = int.from_bytes(png[at : at + 4], "big")
+        kind, data = png[at + 4 : at + 8], png[at + 8 : at + 8 + length]
+        assert zlib.crc32(kind + data) == int.from_bytes(png[at + 8 + length : at + 12 + length], "big")
+        chunks.setdefault(kind, []).append(data)
+        at += 12 + length
+    [itxt] = chunks[b"iTXt"]
+    keyword, _, rest = itxt.partition(b"\0")
+    assert keyword == b"openbadgecredential" and rest[:2] == b"\0\0"  # not compressed, method 0
+    assert rest[2:].split(b"\0", 2)[2] == certificate.credential.encode("utf-8")
+    assert list(chunks)[-1] == b"IEND"

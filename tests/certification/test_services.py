@@ -85,7 +85,7 @@ def test_issuer_profile_of_the_accrediting_body_signs(accredited_course, officer
     )
     credential = json.loads(issue(officer, accredited_course).credential)
     assert credential["issuer"]["id"] == "did:web:learning.example.gov.bd:issuers:bpatc"
-    assert credential["proof"]["verificationMethod"].startswith("did:web:learning.example.gov.bd:issuers:bpatc#")
+    assert credential["proof"][0]["verificationMethod"].startswith("did:web:learning.example.gov.bd:issuers:bpatc#")
 
 
 def test_digitalbazaar_accepts_every_kind_we_issue_and_sees_revocation(
@@ -129,7 +129,7 @@ def test_digitalbazaar_rejects_tampered_and_wrongly_signed(accredited_course, of
     stranger = integrity.sign(
         unsigned,
         private_key=Ed25519PrivateKey.generate(),
-        verification_method=credential["proof"]["verificationMethod"],
+        verification_method=credential["proof"][0]["verificationMethod"],
         created=timezone.now(),
     )
     good, bad, forged = run_digitalbazaar([credential, tampered, stranger])

@@ -69,7 +69,7 @@ REAL_WORKER = bool(os.environ.get("CELERY_BROKER_URL")) and os.environ.get("DATA
 
 @pytest.fixture
 def celery_worker_process(certificate_settings, tmp_path):
-    """A real ``celery -A lms worker`` on the configured broker, against the test database."""
+    """A real ``celery -A learning_site worker`` on the configured broker, against the test database."""
     settings_dict = connection.settings_dict
     database_url = (
         f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@{settings_dict['HOST']}:"
@@ -78,7 +78,7 @@ def celery_worker_process(certificate_settings, tmp_path):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
+        "DJANGO_SETTINGS_MODULE": "learning_site.settings.test",
         "CERTIFICATION_KEY_FILE": certificate_settings.CERTIFICATION_KEY_FILE,
         "MEDIA_ROOT": certificate_settings.MEDIA_ROOT,
         "SITE_URL": certificate_settings.WAGTAILADMIN_BASE_URL,
@@ -89,7 +89,7 @@ def celery_worker_process(certificate_settings, tmp_path):
             "-m",
             "celery",
             "-A",
-            "lms",
+            "learning_site",
             "worker",
             "--pool=solo",
             "--loglevel=INFO",

@@ -157,7 +157,7 @@ def test_verify_endpoint_accepts_json_pdf_and_png(client, certificate):
         response = client.post("/certificates/verify", data=data, content_type=content_type)
         assert response.status_code == 200, response.content
         assert response.json()["valid"] is True
-        assert set(response.json()["checks"]) == {"signature", "issuer", "validity", "status", "subject"}
+        assert set(response.json()["checks"]) == {"signature", "issuer", "validity", "status", "subject", "registry"}
     upload = io.BytesIO(certificate.credential.encode())
     upload.name = "credential.json"
     response = client.post("/certificates/verify", {"credential": upload, "email": "officer@example.gov.bd"})
@@ -275,3 +275,16 @@ def test_structurally_odd_credentials_get_an_answer_not_a_500(client, certificat
         assert response.status_code in {200, 400}, response.content
         if response.status_code == 200:
             assert response.json()["genuine"] is False
+
+
+def test_the_offline_check_loads_every_issuer_key_and_status_list(client, accredited_course, officer, issue):
+    certificate = issue(officer, accredited_course)
+    response = client.get("/en/certificates/offline-check.json")
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    data = response.json()
+    credential = json.loads(certificate.credential)
+    status = credential["credentialStatus"]["statusListCredential"]
+    assert credential["issuer"]["id"] in data["trust"]["documents"]
+    assert data["trust"]["documents"][status]["type"][-1] == "BitstringStatusListCredential"
+    assert [item["url"] for item in data["trust"]["statusLists"]] == [status]
+    assert set(data["messages"]) >= {"valid", "revoked", "altered", "otherIssuer", "truncated"}

@@ -18,6 +18,7 @@ import pytest
 import requests
 from django.core.cache import cache
 from django.db import connections
+from django.templatetags.static import static
 from django.test import Client
 from django.utils import timezone
 
@@ -106,7 +107,8 @@ def test_the_wallet_receives_the_signed_bytes_unchanged_and_digitalbazaar_verifi
     assert html.escape(qr_svg_data_uri(wallet_message(deep_link)["protocols"]["vcapi"] + "/protocols?iuv=1")) in (
         offer_page
     )
-    assert "<script" not in offer_page
+    # no script draws them: the only script on the page is the offline lessons' (docs/offline.md)
+    assert re.findall(r"<script[^>]*>", offer_page) == [f'<script src="{static("courses/offline/offline.js")}" defer>']
     client.logout()  # the wallet has no session with the site
 
     exchange_url = wallet_message(deep_link)["protocols"]["vcapi"]
@@ -253,7 +255,7 @@ def test_interaction_url_gives_wallets_the_protocols_and_browsers_a_page(client,
     for accept in ("application/json", "*/*", ""):
         answer = client.get(interaction, HTTP_ACCEPT=accept) if accept else client.get(interaction)
         assert answer.status_code == 200 and answer.json() == {"protocols": {"vcapi": exchange_url}}
-        assert answer["Vary"] == "Accept"
+        assert "Accept" in [part.strip() for part in answer["Vary"].split(",")]
     browser = client.get(interaction, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
     assert browser.status_code == 200 and browser["Content-Type"].startswith("text/html")
     body = browser.content.decode()

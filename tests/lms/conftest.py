@@ -34,7 +34,7 @@ def check_iri(lesson) -> str:
 
 @pytest.fixture
 def celery_worker_process(transactional_db):
-    """A real ``celery -A lms worker`` on the configured broker, using the test database.
+    """A real ``celery -A learning_site worker`` on the configured broker, using the test database.
 
     Under the embedded default (no CELERY_BROKER_URL) tasks run eagerly and this yields None. With a
     broker (CI: Redis and PostgreSQL) the worker is a separate process, as in production.
@@ -49,14 +49,14 @@ def celery_worker_process(transactional_db):
         f"postgres://{quote(database['USER'] or '')}:{quote(database['PASSWORD'] or '')}"
         f"@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
     )
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "learning_site.settings.test"}
     worker = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "celery",
             "-A",
-            "lms",
+            "learning_site",
             "worker",
             "--pool=solo",
             "--without-gossip",

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from lms.errors import EnrolmentRefused
 from lms.models import Assignment, Enrolment, EnrolmentStatus, OrganisationKind
-from lms.services import EnrolmentRefused, assign_course, import_enrolments, make_organisation_admin, set_membership
+from lms.services import assign_course, import_enrolments, make_organisation_admin, set_membership
 from tests.factories import CoursePageFactory, TrainerFactory, UserFactory
 
 from .factories import member, organisation
@@ -119,8 +120,8 @@ def test_one_bad_row_imports_nothing_and_says_why(tree, units, officer):
     for reason in (
         "Duplicate of row 2",
         "is not a date written YYYY-MM-DD",
-        "Already enrolled in this course",
-        "No published course has this id or slug",
+        "is already enrolled in this course",
+        "No published course has this id, code or slug",
         "The due date is in the past",
     ):
         assert reason in page, reason
@@ -391,7 +392,7 @@ def test_unpublished_courses_prerequisites_and_bad_dates_are_refused(tree, units
     form_page = client.get(reverse("lms_admin:organisation_enrol_member", args=[units["division"].pk]))
     assert "Draft course" not in form_page.content.decode()  # only published courses are offered
     response = enrol_one(client, units["division"], member="karim", course=draft.pk)
-    assert errors_of(response) == {"__all__": ["This course is not open for enrolment."]}
+    assert errors_of(response) == {"course": ["This course is not open for enrolment."]}
     response = enrol_one(client, units["division"], member="karim", course=advanced.pk)
     assert errors_of(response) == {
         "__all__": [f"Karim Uddin has not completed the prerequisite courses yet: {tree.course.title}."]

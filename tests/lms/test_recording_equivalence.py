@@ -14,9 +14,10 @@ import pytest
 from django.db import connection
 
 from courses.activities import activity_iri
-from lms.course_structure import published_activity
+from lms.errors import NotEnrolled
 from lms.models import ActivityResult, ActivityScore, Enrolment, LessonProgress
-from lms.services import NotEnrolled, _record_in_postgresql, _record_with_orm
+from lms.progress.recording import _record_in_postgresql, _record_with_orm
+from lms.progress.structure import published_activity
 from lms.signals import course_completed
 from tests.factories import LessonPageFactory, UserFactory, knowledge_check
 
@@ -51,7 +52,15 @@ def state(enrolment: Enrolment) -> dict:
         ),
         "results": sorted(
             ActivityResult.objects.filter(enrolment=enrolment).values_list(
-                "event_id", "block_id", "score_raw", "score_max", "score_scaled", "success", "completion", "duration"
+                "event_id",
+                "block_id",
+                "score_raw",
+                "score_max",
+                "score_scaled",
+                "success",
+                "completion",
+                "duration",
+                "response",
             )
         ),
     }
@@ -73,6 +82,7 @@ def fields_for(iri: str, rng: random.Random, events: list[str]) -> dict:
         "success": None if scaled is None else scaled >= Decimal("0.5"),
         "completion": rng.choice([None, True, False]),
         "duration": None,
+        "response": rng.choice(["", "B", "the second answer"]),
     }
 
 
@@ -142,6 +152,7 @@ def test_the_database_function_refuses_a_learner_who_is_not_enrolled(tree):
         "success": True,
         "completion": True,
         "duration": None,
+        "response": "B",
     }
     with pytest.raises(NotEnrolled):
         _record_in_postgresql(user=stranger, activity=activity, fields=fields)

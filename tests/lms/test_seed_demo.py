@@ -9,7 +9,7 @@ from wagtail.models import Page, Revision, Site
 
 from courses.models import AccreditingBody, CataloguePage, CoursePage, LessonPage, Topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the demo site (tests/conftest.py)
 
 
 def snapshot() -> dict[str, int]:
@@ -23,8 +23,8 @@ def snapshot() -> dict[str, int]:
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo", "--allow-production", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def seeded(demo_site):
+    return demo_site
 
 
 def test_seed_builds_catalogue_courses_and_accounts(seeded):
@@ -78,3 +78,27 @@ def test_seed_reports_a_broken_fixture_and_stores_nothing(tmp_path, db):
     with pytest.raises(CommandError, match="site.yaml"):
         call_command("seed_demo", "--allow-production", "--fixtures", str(tmp_path))
     assert snapshot() == before
+
+
+def test_seed_builds_a_framework_a_programme_of_the_demo_courses_and_a_role(seeded):
+    from courses.competencies.models import Competency, CompetencyFramework, Programme
+    from lms.models import LearnerProfile
+
+    framework = CompetencyFramework.objects.get(locale__language_code="en")
+    assert CompetencyFramework.objects.get(translation_key=framework.translation_key, locale__language_code="bn")
+    assert Competency.objects.filter(framework=framework).count() == 4
+    programme = Programme.objects.get(slug="digital-governance-programme", locale__language_code="en")
+    rows = list(programme.programme_courses.order_by("sort_order").values_list("course__slug", "optional"))
+    assert rows == [
+        ("digital-governance-foundations", False),
+        ("ict-procurement", False),
+        ("smartphone-and-online-safety", True),
+    ]
+    assert programme.minimum_courses == 2 and programme.competencies.count() == 3
+    course = CoursePage.objects.get(slug="digital-governance-foundations", locale__language_code="en")
+    assert sorted(course.competencies.values_list("code", flat=True)) == ["DG-1", "DG-2"]
+    role = LearnerProfile.objects.get(user__username="officer").role
+    assert role.name == "Assistant Programmer" and role.competencies.count() == 4
+    counts = (Competency.objects.count(), Programme.objects.count(), role.competencies.count())
+    call_command("seed_demo", "--allow-production", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Competency.objects.count(), Programme.objects.count(), role.competencies.count()) == counts

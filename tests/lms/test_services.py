@@ -7,18 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from lms.errors import EnrolmentRefused, InvalidStatement, LearningError, NotEnrolled, UnknownActivity
 from lms.models import ActivityResult, Enrolment, EnrolmentSource, EnrolmentStatus, LessonProgress
-from lms.services import (
-    EnrolmentRefused,
-    InvalidStatement,
-    LearningError,
-    NotEnrolled,
-    UnknownActivity,
-    complete_lesson,
-    enrol,
-    record_activity_result,
-    record_lesson_visit,
-)
+from lms.progress.lessons import record_lesson_visit
+from lms.services import complete_lesson, enrol, record_activity_result
 from lms.signals import course_completed
 from tests.factories import CoursePageFactory, LessonPageFactory, ModulePageFactory, UserFactory
 
@@ -249,7 +241,7 @@ def test_recording_costs_a_fixed_number_of_queries(tree, learner, enrolment, dja
     """On PostgreSQL one call of the database function (lms.0002); elsewhere the ORM's queries."""
     from django.db import connection
 
-    from lms.course_structure import published_activity
+    from lms.progress.structure import published_activity
 
     answer(learner, tree.lessons[0], scaled=1)
     published_activity(check_iri(tree.lessons[1]))  # the first lookup of a lesson is cached after

@@ -38,7 +38,7 @@ def run(settings_module: str, code: str, **env: str) -> subprocess.CompletedProc
     )
 
 
-def probe(settings_module: str = "lms.settings.dev", **env: str) -> dict:
+def probe(settings_module: str = "learning_site.settings.dev", **env: str) -> dict:
     result = run(settings_module, PROBE, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -67,14 +67,14 @@ def test_environment_switches_to_postgresql_redis_and_another_storage():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run("lms.settings.production", "import django; django.setup()", ALLOWED_HOSTS="learn.gov.bd")
+    result = run("learning_site.settings.production", "import django; django.setup()", ALLOWED_HOSTS="learn.gov.bd")
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "SECRET_KEY" in lines[0], result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = run("lms.settings.production", "import django; django.setup()", SECRET_KEY="x" * 60)
+    result = run("learning_site.settings.production", "import django; django.setup()", SECRET_KEY="x" * 60)
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
         "Refusing to start: set the ALLOWED_HOSTS environment variable (production settings)."
@@ -87,9 +87,14 @@ def test_production_passes_the_deploy_check_without_warnings():
         cwd=ROOT,
         env={
             **{k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES},
-            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+            "DJANGO_SETTINGS_MODULE": "learning_site.settings.production",
             "SECRET_KEY": "k" * 20 + "-production-like-secret-key-for-the-check-0123456789",
             "ALLOWED_HOSTS": "learn.example.gov.bd",
+            "SITE_URL": "https://learn.example.gov.bd",  # certificates name it (certification.E004)
+            # accounts: production sends reset codes through a real SMS gateway (accounts.W001)
+            "SMS_BACKEND": "lms.accounts.sms.HttpGatewayBackend",
+            "SMS_GATEWAY_URL": "https://sms.example.gov.bd/v1/messages",
+            "SMS_GATEWAY_TOKEN": "gateway-token",
         },
         capture_output=True,
         text=True,
@@ -111,20 +116,21 @@ def test_gunicorn_alone_serves_pages_and_static_files_in_production(tmp_path):
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES},
-        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "DJANGO_SETTINGS_MODULE": "learning_site.settings.production",
         "SECRET_KEY": "s" * 60,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
+        "LEARNING_SITE_URL": "http://127.0.0.1",  # production refuses to start without the site's address
         "LMS_VAR_DIR": str(tmp_path),
     }
     manage = [sys.executable, "manage.py"]
-    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run(manage + command, cwd=ROOT, env=env, check=True, timeout=300)
-    subprocess.run(
-        manage + ["seed_demo", "--allow-production"], cwd=ROOT, env=env, check=True, timeout=300, capture_output=True
-    )
+    # static files are collected while the database migrates; one example course is content enough
+    collecting = subprocess.Popen(manage + ["collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env)
+    subprocess.run(manage + ["migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    subprocess.run(manage + ["seed_example_course"], cwd=ROOT, env=env, check=True, timeout=300, capture_output=True)
+    assert collecting.wait(timeout=300) == 0
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "lms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        [sys.executable, "-m", "gunicorn", "learning_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -142,9 +148,9 @@ def test_gunicorn_alone_serves_pages_and_static_files_in_production(tmp_path):
                     raise
                 time.sleep(0.3)
         html = page.read().decode()
-        assert "Digital Governance Foundations" in html
+        assert "Welcome to the learning suite" in html
         css_path = html.split('rel="stylesheet" href="')[1].split('"')[0]
-        assert css_path.startswith("/static/lms/site.") and css_path.endswith(".css")  # hashed by the manifest
+        assert css_path.startswith("/static/courses/site.") and css_path.endswith(".css")  # hashed by the manifest
         css = urllib.request.urlopen(base + css_path, timeout=5)  # noqa: S310
         assert css.status == 200 and "max-age" in css.headers["Cache-Control"]
         bengali = urllib.request.urlopen(f"{base}/bn/", timeout=5).read().decode()  # noqa: S310

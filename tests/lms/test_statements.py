@@ -47,7 +47,8 @@ def test_posting_the_same_statement_twice_stores_one(tree, learner, signed_in):
     body = statement(learner, check_iri(tree.lessons[0]))
     first = post(signed_in, body)
     assert first.status_code == 201
-    assert first.json() == {"id": body["id"], "created": True}
+    assert first.json()["id"] == body["id"] and first.json()["created"] is True
+    assert first.json()["activity"]["attempts"] == 1  # what the page shows as "your result so far"
     again = post(signed_in, body)
     assert again.status_code == 200
     assert again.json()["created"] is False

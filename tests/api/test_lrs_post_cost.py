@@ -1,0 +1,75 @@
+"""What one POST /xapi/statements costs, as bench/lrs.py sends it (a learner's token, an answer with a
+result about a site activity): a fixed number of queries, whatever was posted before, and one shared-cache
+read for the course structure besides the throttle's (the rest is this process's copy, under the same
+versioned keys). A publication is still seen at once: the version is read on every POST."""
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from lms.models import ActivityResult, Statement
+from lms.services import enrol
+from tests.lms.conftest import check_iri
+
+pytestmark = pytest.mark.django_db
+#: token, the recording function, the statement's INSERT and the transaction's two (PostgreSQL, where
+#: results are recorded by lms_record_activity_result); SQLite records them with Django's ORM.
+QUERIES = {"postgresql": 5}
+
+
+def answer(user, iri: str) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": {"objectType": "Agent", "account": {"homePage": "http://testserver", "name": user.username}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"objectType": "Activity", "id": iri},
+        "result": {"score": {"raw": 1, "min": 0, "max": 1}, "success": True, "completion": True},
+    }
+
+
+@pytest.fixture
+def poster(people, tree, settings):
+    settings.WAGTAILADMIN_BASE_URL = "http://testserver"
+    enrol(user=people.learner, course=tree.course)
+    client = APIClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=people.learner).key}",
+        HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+    )
+    iris = [check_iri(lesson) for lesson in tree.lessons]
+
+    def post(n: int):
+        response = client.post("/xapi/statements", answer(people.learner, iris[n % 3]), format="json")
+        assert response.status_code == 200, response.content
+        return response
+
+    return post
+
+
+def test_a_statement_post_costs_a_fixed_number_of_queries(poster):
+    for n in range(3):
+        poster(n)  # the course's structure is cached, every lesson has a result
+    counts = []
+    for n in range(3, 9):
+        with CaptureQueriesContext(connection) as queries:
+            poster(n)
+        counts.append(len(queries))
+    assert len(set(counts)) == 1, counts
+    expected = QUERIES.get(connection.vendor)
+    assert expected is None or counts[0] == expected, [q["sql"][:120] for q in queries.captured_queries]
+    assert Statement.objects.count() == 9 and ActivityResult.objects.count() == 9
+
+
+def test_a_statement_post_reads_the_shared_cache_twice(poster, monkeypatch):
+    poster(0)
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: reads.append(key) or real_get(key, *args, **kwargs))
+    poster(3)  # the same lesson's activity again
+    assert len(reads) == 2, reads  # the throttle's history and the content version
+    assert any(key == "lms:content-version" for key in reads)
