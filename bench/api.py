@@ -96,10 +96,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(env: dict, workers: int, wait: float = 60) -> tuple[subprocess.Popen, str]:
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "lms.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers)],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "learning_site.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -107,7 +116,7 @@ def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, str]:
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             if requests.get(f"{base}/bench/constant/", timeout=10).status_code == 200:
@@ -115,7 +124,7 @@ def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, str]:
         except requests.RequestException:
             time.sleep(0.2)
     server.kill()
-    raise SystemExit("gunicorn did not answer within 60 s:\n" + server.stderr.read())
+    raise SystemExit(f"gunicorn did not answer within {wait:.0f} s:\n" + server.stderr.read())
 
 
 def statement(origin: str, username: str, iri: str) -> dict:
@@ -128,13 +137,14 @@ def statement(origin: str, username: str, iri: str) -> dict:
     }
 
 
-def measure(name: str, base: str, data: dict, seconds: float, make_request) -> float:
-    """Requests per second over ``seconds``, one thread per learner, each with its own session."""
+def measure(name: str, base: str, data: dict, seconds: float, make_request, authorization=None) -> float:
+    """Requests per second over ``seconds``, one thread per learner, each with its own session
+    (authenticated with the learner's token, or ``authorization(learner)`` when given)."""
     counts, failures, stop = [0] * len(data["learners"]), [], time.monotonic() + seconds
 
     def run(index: int, learner: dict) -> None:
         session = requests.Session()
-        session.headers["Authorization"] = f"Token {learner['token']}"
+        session.headers["Authorization"] = authorization(learner) if authorization else f"Token {learner['token']}"
         # The statements resource refuses a request without it; the rest of the API ignores it.
         session.headers["X-Experience-API-Version"] = "1.0.3"
         while time.monotonic() < stop:

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 WORK = Path(tempfile.mkdtemp(prefix="bench-h5p-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning_site.settings.test")
 os.environ["LMS_VAR_DIR"] = str(WORK)
 os.environ.pop("DATABASE_URL", None)
 

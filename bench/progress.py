@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning_site.settings.test")
 
 import django  # noqa: E402
 
@@ -170,9 +170,10 @@ def time_recording(samples: int, content) -> tuple[float, float, float]:
     from django.contrib.auth import get_user_model
 
     from courses.activities import activity_iri
-    from lms.course_structure import published_activity
     from lms.models import ActivityResult, Enrolment
-    from lms.services import _record_with_orm, record_activity_result
+    from lms.progress.recording import _record_with_orm
+    from lms.progress.structure import published_activity
+    from lms.services import record_activity_result
 
     course, lessons = content[0]
     enrolment = Enrolment.objects.filter(course=course).select_related("user").first()
@@ -217,8 +218,8 @@ def export_peak(ministry, limit: int | None, fmt: str) -> tuple[int, float]:
     """Rows exported and peak traced memory (MiB) while producing the whole download."""
     import tempfile
 
-    from lms.exports import _csv_lines, write_xlsx
-    from lms.selectors import ENROLMENT_EXPORT_HEADINGS, organisation_enrolment_rows
+    from lms.organisations.selectors import ENROLMENT_EXPORT_HEADINGS, organisation_enrolment_rows
+    from lms.reports.exports import _csv_lines, write_xlsx
 
     rows = organisation_enrolment_rows(organisation=ministry)
     counted = {"n": 0}

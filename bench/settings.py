@@ -1,7 +1,7 @@
 """Settings for bench/api.py only: the test settings (no throttling, fast hashes) plus a urlconf that
 adds a bare DRF endpoint returning a constant, the baseline every figure is divided by."""
 
-from lms.settings.test import *  # noqa: F403
+from learning_site.settings.test import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 DEBUG = False

@@ -5,7 +5,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lms.urls import urlpatterns as site_urlpatterns
+from api.lrs.protocol import XapiResource
+from learning_site.urls import urlpatterns as site_urlpatterns
 
 
 class ConstantView(APIView):
@@ -17,7 +18,19 @@ class ConstantView(APIView):
         return Response({"ok": True})
 
 
-urlpatterns = [path("bench/constant/", ConstantView.as_view()), *site_urlpatterns]
+class ConstantLrsView(ConstantView):
+    """The constant behind the LRS's own authentication (Basic, session, token) and the same permission."""
 
-handler404 = "lms.error_pages.page_not_found"
-handler500 = "lms.error_pages.server_error"
+    authentication_classes = XapiResource.authentication_classes
+    permission_classes = XapiResource.permission_classes
+    write_scopes = read_scopes = ("statements/write",)
+
+
+urlpatterns = [
+    path("bench/constant/", ConstantView.as_view()),
+    path("bench/constant-lrs/", ConstantLrsView.as_view()),
+    *site_urlpatterns,
+]
+
+handler404 = "learning_site.error_pages.page_not_found"
+handler500 = "learning_site.error_pages.server_error"
