@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.signals import request_finished, request_started
+from django.db.backends.signals import connection_created
 
 from courses.models import CataloguePage, CoursePage, LessonPage, ModulePage
 
@@ -117,6 +118,19 @@ def _wait_for_live_server_requests(timeout: float = 15.0) -> None:
         if not busy:
             return
         time.sleep(0.05)
+
+
+def _read_uncommitted(sender, connection, **kwargs) -> None:
+    """SQLite's shared in-memory test database locks whole tables between connections: a test polling
+    for what the live server's thread is writing, or a page loading while the last one's save commits,
+    fails with 'database table is locked'. In read-uncommitted mode a shared-cache reader neither takes
+    nor waits for table locks (SQLite's shared-cache documentation, section 2.2.1); writers still
+    serialise. Only the shared in-memory test database is affected, never a file or PostgreSQL."""
+    if connection.vendor == "sqlite" and "mode=memory" in str(connection.settings_dict.get("NAME", "")):
+        connection.connection.execute("PRAGMA read_uncommitted = 1")
+
+
+connection_created.connect(_read_uncommitted, dispatch_uid="tests-sqlite-read-uncommitted")
 
 
 # --- the demo site, seeded once per test process ---------------------------------------------------
