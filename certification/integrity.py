@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from pyld import jsonld
 
 from .contexts import CREDENTIALS_V2, OPEN_BADGES_V3, offline_document_loader
+from .jsonld_processor import Processor
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 _KNOWN_CONTEXTS = {(CREDENTIALS_V2,), (CREDENTIALS_V2, OPEN_BADGES_V3)}  # credentials and status lists
@@ -79,7 +80,7 @@ def public_key_from_multibase(value: str) -> Ed25519PublicKey:
 
 def canonicalise(document: dict[str, Any] | list) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads, resolving contexts only from the pinned copies."""
-    return jsonld.normalize(
+    return Processor().normalize(
         document,
         {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": offline_document_loader},
     )
