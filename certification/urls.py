@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, wallet_views
 from .registries import views as registry_views
 
 app_name = "certification"
@@ -22,8 +22,8 @@ urlpatterns = [
     path("certificates/<uuid:certificate_id>/certificate.pdf", views.certificate_pdf, name="pdf"),
     path("certificates/<uuid:certificate_id>/badge.png", views.certificate_badge, name="badge"),
     # "Add to a wallet": the VC-API exchange a wallet POSTs to, and its interaction URL (?iuv=1).
-    path("certificates/exchanges/<str:token>", views.exchange, name="exchange"),
-    path("certificates/exchanges/<str:token>/protocols", views.exchange_protocols, name="exchange_protocols"),
+    path("certificates/exchanges/<str:token>", wallet_views.exchange, name="exchange"),
+    path("certificates/exchanges/<str:token>/protocols", wallet_views.exchange_protocols, name="exchange_protocols"),
 ]
 
 # Pages people read, in English or Bengali (inside i18n_patterns): /v/<id> redirects to /<lang>/v/<id>.
@@ -31,5 +31,5 @@ page_urlpatterns = [
     path("v/<uuid:certificate_id>", views.verification_page, name="verification_page"),
     path("certificates/offline-check.json", views.offline_check_data, name="offline_check_data"),
     path("certificates/", views.my_certificates, name="mine"),
-    path("certificates/<uuid:certificate_id>/wallet", views.wallet_offer, name="wallet"),
+    path("certificates/<uuid:certificate_id>/wallet", wallet_views.wallet_offer, name="wallet"),
 ]
