@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from foundation.numerals import format_date
+
 from ..enrolment.imports import import_enrolments
 from ..enrolment.services import assign_course, enrol_member
 from ..errors import EnrolmentRefused
@@ -170,7 +172,7 @@ def organisation_enrol_member(request: HttpRequest, pk: int) -> HttpResponse:
                     text = _("%(name)s is enrolled in %(course)s, due %(date)s.") % {
                         "name": name,
                         "course": enrolment.course.title,
-                        "date": enrolment.due_on.isoformat(),
+                        "date": format_date(enrolment.due_on),
                     }
                 else:
                     text = _("%(name)s is enrolled in %(course)s.") % {"name": name, "course": enrolment.course.title}

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from openpyxl import load_workbook
 
 from lms.errors import EnrolmentRefused
@@ -327,7 +327,9 @@ def test_an_org_admin_enrols_one_member_by_email_username_or_mobile(tree, units,
     assert response.status_code == 302
     assert response["Location"] == reverse("lms_admin:organisation_enrol_member", args=[units["division"].pk])
     page = client.get(response["Location"]).content.decode()
-    assert f"is enrolled in {tree.course.title}, due {due.isoformat()}" in page
+    with translation.override("en"):
+        readable = formats.date_format(due)  # a date for people, not an ISO string
+    assert f"is enrolled in {tree.course.title}, due {readable}" in page
     assert enrol_one(client, units["division"], member="KARIM", course=tree.course.pk).status_code == 302
     assert enrol_one(client, units["division"], member="017-1234-5678", course=tree.course.pk).status_code == 302
     enrolments = {e.user_id: e for e in Enrolment.objects.filter(course=tree.course)}
