@@ -10,20 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .h5p import admin_views
 from .h5p.services import lessons_using
 from .models import H5PActivity, ScormPackage
+from .package_admin import UploadInstead
 from .packs import admin_views as pack_admin_views
 from .scorm import admin_views as scorm_admin_views
 
 
-class UploadInstead(CreateView):
-    """An activity is created by uploading a package, never by filling in fields."""
-
-    def dispatch(self, request, *args, **kwargs):
-        return redirect("h5p_admin:upload")
+class UploadH5PInstead(UploadInstead):
+    upload_url_name = "h5p_admin:upload"
 
 
 class H5PActivityViewSet(SnippetViewSet):
@@ -32,7 +30,7 @@ class H5PActivityViewSet(SnippetViewSet):
     menu_label = _("H5P activities")
     menu_order = 250
     add_to_admin_menu = True
-    add_view_class = UploadInstead
+    add_view_class = UploadH5PInstead
     list_display = ["title", "main_library", "uploaded_at"]
     search_fields = ["title"]
 
@@ -54,9 +52,8 @@ def register_h5p_admin_urls():
 # --- SCORM packages: the same pattern (courses/scorm/) ------------------------------------------
 
 
-class UploadScormInstead(CreateView):
-    def dispatch(self, request, *args, **kwargs):
-        return redirect("scorm_admin:upload")
+class UploadScormInstead(UploadInstead):
+    upload_url_name = "scorm_admin:upload"
 
 
 class ScormPackageViewSet(SnippetViewSet):

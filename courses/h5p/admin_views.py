@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from ..package_admin import upload_page
 from .models import H5PActivity, H5PUpload
 from .services import queue_upload
 from .validation import limits_from_settings
@@ -45,10 +46,10 @@ def upload(request):
             for problem in queued.message.split("; "):
                 form.add_error("package", problem)
             queued.delete()
-            return TemplateResponse(request, "courses/h5p_admin/upload.html", {"form": form}, status=400)
+            return upload_page(request, form, title=_("Upload an H5P activity"), icon="form", status=400)
         return redirect("h5p_admin:progress", pk=queued.pk)
     status = 400 if request.method == "POST" else 200
-    return TemplateResponse(request, "courses/h5p_admin/upload.html", {"form": form}, status=status)
+    return upload_page(request, form, title=_("Upload an H5P activity"), icon="form", status=status)
 
 
 @permission_required("courses.add_h5pactivity", raise_exception=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..archives import PackageRefused
+from ..package_admin import upload_page
 from .manifest import limits_from_settings
 from .models import ScormPackage
 from .services import import_package
@@ -52,7 +53,7 @@ def upload(request):
         else:
             return redirect("scorm_admin:preview", pk=package.pk)
     status = 400 if request.method == "POST" else 200
-    return TemplateResponse(request, "courses/scorm_admin/upload.html", {"form": form}, status=status)
+    return upload_page(request, form, title=_("Upload a SCORM package"), icon="doc-full-inverse", status=status)
 
 
 @permission_required("courses.view_scormpackage", raise_exception=True)
