@@ -59,18 +59,32 @@
     });
   }
 
+  function delivered(playing) {
+    // Whether the learner was shown the SCO: its frame fired "load", or (when the page is left before
+    // the SCO's images and styles have all arrived, so "load" has not fired yet) the frame already holds
+    // the SCO's parsed document. SCO content is served from this site, so the frame is same-origin.
+    if (playing.delivered) { return true; }
+    try {
+      var shown = playing.frame.contentWindow.location.href;
+      return shown === new URL(playing.scoUrl, window.location.href).href
+        && playing.frame.contentDocument.readyState !== "loading";
+    } catch (error) {
+      return false;
+    }
+  }
+
   function finalCommit(ending) {
     // The request, so that the next SCO starts once this one's session has ended (or undefined).
     if (!current || !current.api || !current.commitUrl) { return; }
     var body;
-    var url = current.commitUrl + (ending === true && current.delivered ? "&end=1" : "");
+    var url = current.commitUrl + (ending === true && !current.ended && delivered(current) ? "&end=1" : "");
     if (current.api.isNotInitialized()) {
       if (url === current.commitUrl) { return; }  // nothing happened
       body = "{}";  // the SCO never called the runtime: nothing to send but the end of its session
     } else {
       try { body = JSON.stringify(current.api.renderCommitCMI(true)); } catch (error) { return; }
     }
-    if (ending === true) { current.delivered = false; }  // one end per session
+    if (ending === true) { current.ended = true; }  // one end per session
     try {
       return fetch(url, {
         method: "POST", credentials: "same-origin", keepalive: true,
@@ -139,10 +153,13 @@
     window.clearInterval(poll);
     var ended = current && current.api ? finalCommit(true) : null;
     frame.src = "about:blank";
-    current = {section: section, config: config, index: index, api: null, commitUrl: "", delivered: false};
+    var sco = config.scos[index];
+    current = {
+      section: section, config: config, index: index, api: null, commitUrl: "", delivered: false, ended: false,
+      frame: frame, scoUrl: sco.url
+    };
     var playing = current;
     setStatus(section, message(section, "loading"));
-    var sco = config.scos[index];
     Promise.resolve(ended).catch(function () { return null; }).then(function () {
       return loadRuntime(config.runtime);
     }).then(function () {
