@@ -93,9 +93,21 @@ def answer_the_knowledge_check(sco):
     check.get_by_role("button", name="Submit Answers").click()
 
 
+def leave_for(page, url: str) -> None:
+    """Navigate away from the lesson, so that its page sends its exit commit (fetch with keepalive).
+
+    The offline guard is lifted first. On a loaded machine the exit commit failed to reach the server
+    about once in fifteen runs, and the one part of its path that a learner's browser does not have is
+    Playwright's interception, which holds every request (this one from a document being unloaded)
+    until the test process answers. The guard has done its work by then: every request the lesson
+    made while it was open went through it."""
+    page.context.unroute_all()
+    page.goto(url)
+
+
 def leave(context, page):
     """Leave the lesson and let its page-exit commit land while the test database is still there."""
-    page.goto("about:blank")
+    leave_for(page, "about:blank")
     page.wait_for_timeout(1000)
     context.close()
 
@@ -188,7 +200,7 @@ def test_every_real_package_launches_and_reports_to_progress(live_server, chromi
         page.frame_locator("[data-scorm-frame]").get_by_role("heading", name="Not implemented yet").wait_for()
         page.wait_for_timeout(500)
         assert not ActivityResult.objects.exists()  # nothing is recorded while the learner is on it
-        page.goto(live_server.url + tree.course.url)
+        leave_for(page, live_server.url + tree.course.url)
         completed = ActivityResult.objects.filter(enrolment=enrolment, completion=True)
         wait_for(page, completed.exists, errors=errors)
         attempt = ScormAttempt.objects.get(enrolment=enrolment)
@@ -217,7 +229,7 @@ def test_leaving_and_coming_back_resumes_where_the_learner_stopped(live_server, 
     package, lesson, enrolment, errors, context, page = play_to_the_end(chromium, live_server, tree, name)
     sco = start(page)
     next_pages(sco, 3)
-    page.goto(live_server.url + tree.course.url)  # leave the lesson: the page-exit commit keeps the place
+    leave_for(page, live_server.url + tree.course.url)  # the page-exit commit keeps the place
     wait_for(page, lambda: ScormAttempt.objects.filter(enrolment=enrolment, location="3").exists())
     page.goto(live_server.url + lesson.url)
     sco = start(page)
