@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from courses.identity import copies_in_language, source_of
 from courses.models import CoursePage
 from courses.publication import AnySignedInLearner, is_published_for
+from foundation.numerals import format_date
 
 from ..errors import EnrolmentRefused
 from ..models import Assignment, Enrolment, EnrolmentSource, Organisation
@@ -105,7 +106,7 @@ def enrol_member(
             note = _("The due date you gave was not applied; the enrolment still has no due date.")
         else:
             note = _("The due date you gave was not applied; the enrolment keeps its due date, %(date)s.") % {
-                "date": kept.isoformat()
+                "date": format_date(kept)
             }
         raise EnrolmentRefused(f"{refused.message} {note}", code=refused.code, field=refused.field)
     raise refused

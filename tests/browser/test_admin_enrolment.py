@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from wagtail.users.models import UserProfile
 
 from lms.models import Enrolment
@@ -89,7 +89,9 @@ def test_enrol_a_member_at_360_px_by_keyboard(live_server, chromium, axe_source,
     page.keyboard.type(due.strftime("%m%d%Y"))  # the browser's en-US segments: month, day, year
     with page.expect_navigation():
         page.keyboard.press("Enter")  # Enter in a field submits the form
-    assert f"is enrolled in {tree.course.title}, due {due.isoformat()}" in page.inner_text("body")
+    with translation.override("en"):
+        readable = formats.date_format(due)  # a date for people (ASCII digits: the admin keeps them)
+    assert f"is enrolled in {tree.course.title}, due {readable}" in page.inner_text("body")
     assert Enrolment.objects.get().due_on == due
     assert Enrolment.objects.get().user == learner
 

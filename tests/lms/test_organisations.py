@@ -369,9 +369,11 @@ def test_already_enrolled_changes_nothing_and_says_what_happened_to_the_due_date
     assert errors_of(response) == {"__all__": ["Karim Uddin is already enrolled in this course."]}
     later = timezone.localdate() + timedelta(days=60)
     response = enrol_one(client, units["division"], member="karim", course=tree.course.pk, due_on=later)
+    with translation.override("en"):
+        readable = formats.date_format(kept)
     assert errors_of(response)["__all__"] == [
         "Karim Uddin is already enrolled in this course. The due date you gave was not applied; "
-        f"the enrolment keeps its due date, {kept.isoformat()}."
+        f"the enrolment keeps its due date, {readable}."
     ]
     enrolment.refresh_from_db()
     assert (enrolment.due_on, enrolment.progress_percent, enrolment.source) == (kept, 40, "self")
