@@ -1,16 +1,14 @@
 """The registry the site publishes, for third-party verifiers and wallets (public, cross-origin)."""
 
-import json
-
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from ..responses import public_json
 from .publishing import dcc_registry, opencerts_registry
 
 
 def _public_json(body: dict) -> HttpResponse:
-    response = HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8")
-    response["Access-Control-Allow-Origin"] = "*"
+    response = public_json(body)
     response["Cache-Control"] = "public, max-age=300"
     return response
 
