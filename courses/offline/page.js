@@ -171,7 +171,8 @@
     if (flushing) { return flushing; }
     flushing = withLock(function () {
       return allItems().then(function (items) {
-        if (!items.length) { return null; }
+        // Nothing waiting (another page of this site may have sent it as the network came back): settled.
+        if (!items.length) { return {state: "done"}; }
         return session().then(function (now) {
           var mine = items.filter(function (item) { return now.learner && item.learner === now.learner; });
           if (!mine.length) { return {state: now.learner ? "other" : "sign-in"}; }

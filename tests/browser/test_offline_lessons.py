@@ -185,13 +185,21 @@ def test_a_queue_the_site_partly_refuses_names_what_was_not_recorded(live_server
         answer_offline(page, page.locator("form.knowledge-check").first)
     page.wait_for_selector("[data-offline-status][data-offline-waiting='2']")
     unpublished.unpublish()  # meanwhile, an editor takes one lesson down
+    # The network comes back while the learner is on the lesson page: that page sends the queue and
+    # names what the site would not take.
     context.set_offline(False)
-    page.goto(live_server.url + tree.module.url)
     wait_for_outbox(page, "done")
     refused = page.locator("[data-offline-refused] li")
     assert refused.count() == 1
     assert unpublished.title in refused.inner_text() and "Question 2" in refused.inner_text()
     assert list(ActivityResult.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True)) == [kept.pk]
+    # The next page finds nothing waiting and says it is settled; the refusal was told once. (Before,
+    # a page that found the queue already sent by another page never settled, and a test that went
+    # straight to the next page raced the lesson page's own sending.)
+    page.goto(live_server.url + tree.module.url)
+    wait_for_outbox(page, "done")
+    assert page.locator("[data-offline-status]").get_attribute("data-offline-waiting") == "0"
+    assert page.locator("[data-offline-refused] li").count() == 0
     context.close()
 
 
