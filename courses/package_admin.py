@@ -8,7 +8,8 @@ from wagtail.snippets.views.snippets import CreateView
 
 
 def upload_page(request, form, *, title: str, icon: str, status: int) -> TemplateResponse:
-    context = {"form": form, "title": title, "icon": icon}
+    # Not "icon": the field template included below would draw it inside every form field.
+    context = {"form": form, "title": title, "header_icon": icon}
     return TemplateResponse(request, "courses/admin/package_upload.html", context, status=status)
 
 

@@ -57,6 +57,20 @@ def test_a_trainer_uploads_previews_and_sees_progress(client, trainer, media):
     assert not any(name.startswith("h5p/uploads/") for name in storage_listing(media)), "the upload is not kept"
 
 
+@pytest.mark.parametrize(
+    ("path", "title", "icon"),
+    [
+        ("/admin/h5p/upload/", "Upload an H5P activity", "form"),
+        ("/admin/scorm/upload/", "Upload a SCORM package", "doc-full-inverse"),
+    ],
+)
+def test_each_upload_page_has_its_title_and_header_icon_and_plain_fields(client, db, path, title, icon):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(path).content.decode()
+    assert f"<title>{title}" in page and f"#icon-{icon}" in page
+    assert "w-field__icon" not in page  # the header's icon is not drawn inside the form's fields
+
+
 def test_a_refused_upload_names_the_file_and_rule_and_keeps_nothing(client, trainer, media):
     hostile = build_zip({**package_files(), "content/../../evil.json": b"{}", "content/x.php": b"<?php"})
     response = upload(client, hostile, name="hostile.h5p")
