@@ -1,7 +1,5 @@
 import json
 import os
-import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from certification.models import IssuerProfile, StatusList
 from certification.services import issue_certificate, signed_status_list, status_list_url
 from lms.models import Enrolment, EnrolmentStatus
 from tests.factories import AccreditingBodyFactory, CoursePageFactory, UserFactory
+from tests.node_scripts import run_script
 
 ROOT = Path(__file__).resolve().parents[2]
 VERIFIER = Path(__file__).with_name("digitalbazaar_verify.mjs")
@@ -103,14 +102,6 @@ def run_digitalbazaar(
 ) -> list[dict]:
     """Verify with Digital Bazaar's @digitalbazaar/vc under Node, fully offline (QR texts are decoded
     there first, by third-party code)."""
-    if not (ROOT / "node_modules" / "@digitalbazaar" / "vc").exists() or not shutil.which("node"):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("node_modules/@digitalbazaar/vc is missing: run `npm ci` (REQUIRE_BROWSER=1)")
-        pytest.skip("Digital Bazaar's verifier is not installed: run `npm ci` to verify credentials independently")
     payload = {"documents": documents if documents is not None else published_documents()}
     payload.update({"qrTexts": qr_texts} if qr_texts is not None else {"credentials": credentials})
-    completed = subprocess.run(
-        ["node", str(VERIFIER)], input=json.dumps(payload), capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
+    return run_script(VERIFIER, payload, package="@digitalbazaar/vc")

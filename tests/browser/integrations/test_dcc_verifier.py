@@ -10,9 +10,6 @@ so their DID is ``did:web:127.0.0.1%3A<port>``. Nothing is mocked inside the ver
 """
 
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,11 +19,13 @@ from certification.issuers import did_document_url, issuer_did
 from certification.models import IssuerProfile, StatusList
 from certification.registries.models import AccreditedIssuer
 from certification.services import revoke_certificate, status_list_url
+from tests.node_scripts import require_package, run_script
 
 from .registry_server import RegistryServer, self_signed_certificate
 
 ROOT = Path(__file__).resolve().parents[3]
 VERIFIER = Path(__file__).with_name("dcc_verify.mjs")
+VERIFIER_PACKAGE = "@digitalcredentials/verifier-core"
 SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 SCHEMA_FILE = ROOT / "tests" / "certification" / "schemas" / "ob_v3p0_achievementcredential_schema.json"
 STEPS = ("valid_signature", "expiration", "revocation_status", "registered_issuer")
@@ -36,10 +35,7 @@ STEPS = ("valid_signature", "expiration", "revocation_status", "registered_issue
 def site(tmp_path, settings):
     """An HTTPS server on 127.0.0.1 standing in for the site's public address; certificates are issued
     for it."""
-    if not (ROOT / "node_modules" / "@digitalcredentials" / "verifier-core").exists() or not shutil.which("node"):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("node_modules/@digitalcredentials/verifier-core is missing: run `npm ci` (REQUIRE_BROWSER=1)")
-        pytest.skip("DCC's verifier-core is not installed: run `npm ci`")
+    require_package(VERIFIER_PACKAGE)
     tls = self_signed_certificate(tmp_path)
     with RegistryServer(tls=tls) as server:
         settings.WAGTAILADMIN_BASE_URL = server.url
@@ -60,18 +56,8 @@ def publish(server, client) -> None:
 
 def run_dcc(server, credentials: list[dict], registries: list[dict]) -> list[dict]:
     payload = {"credentials": credentials, "registries": registries, "schemas": {SCHEMA_URL: str(SCHEMA_FILE)}}
-    environment = {**os.environ, "NODE_EXTRA_CA_CERTS": str(server.certificate_file)}
-    completed = subprocess.run(
-        ["node", str(VERIFIER)],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environment,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
+    environment = {"NODE_EXTRA_CA_CERTS": str(server.certificate_file)}
+    return run_script(VERIFIER, payload, package=VERIFIER_PACKAGE, env=environment)
 
 
 def steps(result: dict) -> dict:

@@ -2,9 +2,6 @@
 registry client reading the one the site publishes from a live server."""
 
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ from django.core.management import call_command
 from certification.issuers import issuer_did
 from certification.registries.models import AccreditedIssuer
 from certification.verification import verify_credential
+from tests.node_scripts import run_script
 
 from .registry_server import RegistryServer
 
@@ -186,22 +184,8 @@ def test_a_site_trusting_its_own_registry_lists_its_issuer_without_a_request(cer
 
 
 def run_dcc_client(registries: list[dict], dids: list[str]) -> dict:
-    if not (ROOT / "node_modules" / "@digitalcredentials" / "issuer-registry-client").exists() or not shutil.which(
-        "node"
-    ):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("node_modules/@digitalcredentials/issuer-registry-client is missing: run `npm ci`")
-        pytest.skip("DCC's issuer-registry-client is not installed: run `npm ci`")
-    completed = subprocess.run(
-        ["node", str(CLIENT)],
-        input=json.dumps({"registries": registries, "dids": dids}),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
+    payload = {"registries": registries, "dids": dids}
+    return run_script(CLIENT, payload, package="@digitalcredentials/issuer-registry-client")
 
 
 def test_dcc_registry_client_finds_the_issuer_in_the_registry_the_site_publishes(
