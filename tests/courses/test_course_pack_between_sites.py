@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.courses.course_packs import demo_course, png_bytes, rewrite_member
+from tests.fresh_sites import assert_nothing_to_migrate
 from tests.h5p_packages import media_folder  # noqa: F401  (the media fixture)
 
 pytestmark = pytest.mark.django_db
@@ -86,11 +87,12 @@ class Site:
 
 
 @pytest.fixture
-def second_site(tmp_path) -> Site:
+def second_site(tmp_path, fresh_site_database) -> Site:
     site = Site(tmp_path / "second-site")
-    for command in (("migrate", "--noinput"), ("seed_example_course",)):
-        done = site.run(*command)
-        assert done.returncode == 0, done.stderr
+    copied = fresh_site_database(site.folder / "db.sqlite3")
+    assert_nothing_to_migrate(site.run("migrate", "--noinput"), copied)
+    done = site.run("seed_example_course")
+    assert done.returncode == 0, done.stderr
     return site
 
 
