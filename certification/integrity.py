@@ -16,7 +16,6 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
-from pyld import jsonld
 
 from .contexts import CREDENTIALS_V2, OPEN_BADGES_V3, offline_document_loader
 from .jsonld_processor import Processor
@@ -122,7 +121,7 @@ def ensure_nothing_dropped(document: dict[str, Any]) -> list:
     breaking the signature. Every scalar of the input must survive expansion. Returns the expanded
     form, whose canonical N-Quads are the document's (so signing need not expand it twice).
     """
-    expanded = jsonld.expand(document, {"documentLoader": offline_document_loader})
+    expanded = Processor().expand(document, {"documentLoader": offline_document_loader})
     before, after = _count_input_values(document), _count_expanded_values(expanded)
     if before != after:
         raise CanonicalisationError(

@@ -97,6 +97,16 @@ def test_every_signed_document_canonicalises_as_pyld_does_call_after_call(signed
         assert [integrity.canonicalise(document) for document in reversed(documents)] == expected[::-1]
 
 
+def test_every_signed_document_expands_as_pyld_does_call_after_call(signed_documents):
+    # Signing expands the document once (integrity.ensure_nothing_dropped) and canonicalises that form.
+    documents = signed_documents + EDGE_CASES
+    options = {"documentLoader": offline_document_loader}
+    expected = [jsonld.expand(document, dict(options)) for document in documents]
+    for _round in range(3):
+        assert [Processor().expand(document, dict(options)) for document in documents] == expected
+        assert [integrity.ensure_nothing_dropped(document) for document in documents] == expected
+
+
 def test_a_repeat_call_processes_no_context_again(signed_documents, monkeypatch):
     credential = signed_documents[1]
     calls = []
