@@ -50,7 +50,9 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     test wrote to it), for the tests that start a fresh site of their own (``fresh_site_database``)."""
     from django.db import connection
 
-    if connection.vendor == "sqlite":
+    # pytest-django sets up a test database only when the session holds a test that uses it (a lone
+    # test without one still talks to the site's own file, which is no copy to make)
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
         path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
         with django_db_blocker.unblock():
             connection.ensure_connection()
