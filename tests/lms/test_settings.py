@@ -127,9 +127,11 @@ def test_gunicorn_alone_serves_pages_and_static_files_in_production(tmp_path, fr
         "LMS_VAR_DIR": str(tmp_path),
     }
     manage = [sys.executable, "manage.py"]
-    # static files are collected while the database migrates; one example course is content enough
+    # static files are collected while migrate checks the copied database; one example course is content enough
     collecting = subprocess.Popen(manage + ["collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env)
-    migrated = subprocess.run(manage + ["migrate", "--noinput"], cwd=ROOT, env=env, capture_output=True, text=True)
+    migrated = subprocess.run(
+        manage + ["migrate", "--noinput"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert_nothing_to_migrate(migrated, copied)
     subprocess.run(manage + ["seed_example_course"], cwd=ROOT, env=env, check=True, timeout=300, capture_output=True)
     assert collecting.wait(timeout=300) == 0
