@@ -10,6 +10,7 @@ from django.db import OperationalError, connection
 
 from courses.h5p.services import import_package
 from lms.models import Enrolment, H5PState
+from tests.browser.leaving import follow_breadcrumb_to
 from tests.browser.test_h5p_player import answer_visible_question, frame_of, lesson_with, signed_in_context, start
 from tests.factories import UserFactory
 from tests.h5p_packages import REAL, SKIP_REASON, real_package
@@ -39,7 +40,7 @@ def question_set(tree, media):
 
 def saved_progress(enrolment, *, timeout: float = 20) -> dict:
     """The QuestionSet state kept for the learner, once it says they are past the first question."""
-    deadline = time.monotonic() + timeout
+    deadline, row = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         try:
             row = H5PState.objects.filter(enrolment=enrolment, data_type="state", sub_content_id="0").first()
@@ -48,7 +49,8 @@ def saved_progress(enrolment, *, timeout: float = 20) -> dict:
         if row and json.loads(row.data).get("progress", 0) >= 1:
             return {"state": json.loads(row.data), "row": row}
         time.sleep(0.2)
-    raise AssertionError("no state past the first question was saved")
+    found = f"the state saved says {json.loads(row.data)!r:.300}" if row else "no state was saved"
+    raise AssertionError(f"no state past the first question was saved: {found}")
 
 
 def answer_first_and_go_on(content) -> str:
@@ -106,7 +108,9 @@ def test_the_core_saves_the_state_and_a_reload_resumes_there(
     context.close()
 
 
-def test_leaving_before_the_core_saves_keeps_the_place_for_another_day(live_server, chromium, question_set, settings):
+def test_leaving_before_the_core_saves_keeps_the_place_for_another_day(
+    live_server, chromium, tree, question_set, settings
+):
     if connection.vendor != "postgresql":
         pytest.skip(
             "The live server shares one in-memory SQLite connection between its threads, and the save a page sends"
@@ -119,7 +123,7 @@ def test_leaving_before_the_core_saves_keeps_the_place_for_another_day(live_serv
     page.goto(live_server.url + lesson.url)
     second = answer_first_and_go_on(frame_of(page, start(page)))
     assert not H5PState.objects.filter(enrolment=enrolment).exists()
-    page.goto(live_server.url + "/en/")  # leaves the lesson: the loader saves on the way out
+    follow_breadcrumb_to(page, live_server.url + tree.course.url)  # leaves: the loader saves on the way out
     saved_progress(enrolment)
     context.close()
     # Another day, on a shared Digital Centre computer: signed in again, a browser with nothing kept.

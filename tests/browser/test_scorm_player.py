@@ -4,7 +4,6 @@ and launches, those that make runtime calls report completion and score to progr
 coming back resumes the learner where they stopped."""
 
 import time
-from urllib.parse import urlsplit
 
 import pytest
 from django.db import OperationalError, connection
@@ -13,6 +12,7 @@ from django.test import Client
 from courses.models import ScormPackage
 from courses.scorm.services import import_package
 from lms.models import ActivityResult, Enrolment, ScormAttempt
+from tests.browser.leaving import follow_breadcrumb_to
 from tests.factories import LessonPageFactory, UserFactory
 from tests.scorm_packages import REAL, SKIP_REASON, real_package, scorm_block
 
@@ -95,25 +95,12 @@ def answer_the_knowledge_check(sco):
 
 
 def leave_for(page, url: str) -> None:
-    """Leave the lesson as a learner does, so that its page sends its exit commit (fetch with keepalive):
-    by following the page's own link to ``url`` (the breadcrumb to the course), or else by going to it.
-
-    Going to an address is a navigation the browser itself starts. With two CPU-burning processes on
-    the 2 cores, 2 of 9 runs left that way ended with the server never receiving the exit commit (a
-    request_started receiver saw nothing, nor did Playwright); following the link, 16 of 16 runs
-    delivered it. Our reading, not checked in Chromium's source: a browser-started navigation may put
-    the next page in a new renderer and cut the old one's unload short. A learner leaving by the
-    page's links is the journey tested; the player cannot make a browser run ``pagehide``.
-    The offline guard is lifted first: Playwright's interception would hold this request, sent by a
-    document being unloaded, until the test process answers; every request the lesson made while it
-    was open went through the guard."""
+    """Leave the lesson as a learner does (see ``follow_breadcrumb_to``), so that its page sends its exit
+    commit. The offline guard is lifted first: Playwright's interception would hold this request, sent
+    by a document being unloaded, until the test process answers; every request the lesson made while
+    it was open went through the guard."""
     page.context.unroute_all()
-    link = page.locator(f'nav.breadcrumbs a[href="{urlsplit(url).path}"]')
-    if urlsplit(url).scheme.startswith("http") and link.count():
-        with page.expect_navigation(url=url):
-            link.first.click()
-    else:
-        page.goto(url)
+    follow_breadcrumb_to(page, url)
 
 
 def leave(context, page):
