@@ -121,12 +121,14 @@ def store_statements(
             existing = {str(row.statement_id): row for row in Statement.objects.filter(statement_id__in=ids)}
         try:
             with transaction.atomic():
-                return [
+                answered = [
                     (_as_first(existing[statement["id"]], statement), False)
                     if statement["id"] in existing
-                    else _store_one(sender=sender, statement=statement, **context)
+                    else (_new_row(sender=sender, statement=statement, **context), True)
                     for statement in checked
                 ]
+                _insert([row for row, new in answered if new])
+                return answered
         except IntegrityError:
             # One of these ids is stored (by an earlier or a concurrent request): all of this was rolled
             # back, and the second attempt answers for that statement as the first request did (no 500).
@@ -142,9 +144,10 @@ def _as_first(row: Statement, statement: dict) -> Statement:
     return row
 
 
-def _store_one(
+def _new_row(
     *, sender: Sender, statement: dict, activities: dict, authority: dict, site_activities_only: bool
-) -> tuple[Statement, bool]:
+) -> Statement:
+    """The row of a new statement, not yet saved, after its result (if any) has moved progress."""
     learner = sender.user if sender.client is None else learner_named_by(statement["actor"])
     target = statement["object"]
     verb = statement["verb"]["id"]
@@ -175,7 +178,7 @@ def _store_one(
     payload.setdefault("timestamp", payload["stored"])
     payload.setdefault("version", "1.0.0")
     registration = (statement.get("context") or {}).get("registration")
-    row = Statement.objects.create(
+    return Statement(
         statement_id=statement["id"],
         user=learner,
         verb=verb[:500],
@@ -187,12 +190,20 @@ def _store_one(
         stored_at=now,
         activity_result=progress,
     )
-    if verb == VOIDED:
-        Statement.objects.filter(statement_id=target["id"]).exclude(verb=VOIDED).update(voided=True)
+
+
+def _insert(rows: list[Statement]) -> None:
+    """The new statements in one INSERT (a batch of 20 cost 20 before), then what they void; a stored
+    id among them raises IntegrityError and the caller's transaction stores none of them."""
+    Statement.objects.bulk_create(rows)
+    voided = [row.payload["object"]["id"] for row in rows if row.verb == VOIDED]
+    if voided:
+        Statement.objects.filter(statement_id__in=voided).exclude(verb=VOIDED).update(voided=True)
     if lms_settings.XAPI_FORWARD_URL:
         from ..tasks import forward_statement_task
 
-        statement_id = statement["id"]
-        # robust: an LRS outage (or a retry raised by an eager task) must never fail the sender's request.
-        transaction.on_commit(lambda: forward_statement_task.delay(statement_id), robust=True)
-    return row, True
+        for statement_id in [str(row.statement_id) for row in rows]:
+            # robust: an LRS outage (or a retry raised by an eager task) must never fail the sender's request.
+            transaction.on_commit(
+                lambda statement_id=statement_id: forward_statement_task.delay(statement_id), robust=True
+            )
