@@ -7,6 +7,7 @@ lands at a known step), then a new worker is started; the certificate must exist
 kill, exactly once.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -62,7 +63,10 @@ def start_worker(queue: str, log: Path, *, beat: dict[str, str] | None = None) -
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
     started_before = log.read_text().count("ready.") if log.exists() else 0
     output = log.open("a")
-    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
+    # its own process group: with --beat, Celery runs beat in a child process, which ``stop`` ends too
+    worker = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while log.read_text().count("ready.") <= started_before:
         if worker.poll() is not None or time.monotonic() > deadline:
@@ -73,12 +77,16 @@ def start_worker(queue: str, log: Path, *, beat: dict[str, str] | None = None) -
 
 
 def stop(worker: subprocess.Popen) -> None:
+    """Stop the worker and whatever it started. Stopping only the worker left its beat process running
+    after the test (found after CI runs on 2026-12-02)."""
     worker.terminate()
     try:
         worker.wait(timeout=20)
     except subprocess.TimeoutExpired:
         worker.kill()
         worker.wait()
+    with contextlib.suppress(ProcessLookupError):  # nothing of the group is left
+        os.killpg(worker.pid, signal.SIGKILL)
 
 
 def wait_for(condition, *, seconds: float) -> bool:
@@ -112,7 +120,7 @@ def kill_mid_issuance(tree, officer, tmp_path, *, beat: dict[str, str] | None = 
             return waiting[0] > 0
 
         assert wait_for(stuck_in_issuance, seconds=30), log.read_text()
-        os.kill(worker.pid, signal.SIGKILL)
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its beat, as when its container dies
         worker.wait()
         killed_at = time.monotonic()
     finally:
