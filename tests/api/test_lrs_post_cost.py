@@ -33,7 +33,8 @@ def answer(user, iri: str) -> dict:
 
 
 @pytest.fixture
-def poster(people, tree, settings):
+def learner_client(people, tree, settings) -> APIClient:
+    """The enrolled learner's token client, as bench/lrs.py posts."""
     settings.WAGTAILADMIN_BASE_URL = "http://testserver"
     enrol(user=people.learner, course=tree.course)
     client = APIClient()
@@ -41,10 +42,15 @@ def poster(people, tree, settings):
         HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=people.learner).key}",
         HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
     )
+    return client
+
+
+@pytest.fixture
+def poster(learner_client, people, tree):
     iris = [check_iri(lesson) for lesson in tree.lessons]
 
     def post(n: int):
-        response = client.post("/xapi/statements", answer(people.learner, iris[n % 3]), format="json")
+        response = learner_client.post("/xapi/statements", answer(people.learner, iris[n % 3]), format="json")
         assert response.status_code == 200, response.content
         return response
 
@@ -75,16 +81,10 @@ def test_a_statement_post_reads_the_shared_cache_twice(poster, monkeypatch):
     assert any(key == "lms:content-version" for key in reads)
 
 
-def test_a_batch_stores_its_statements_in_one_insert(people, tree, settings):
+def test_a_batch_stores_its_statements_in_one_insert(learner_client, people, tree):
     """20 answers in one POST (bench/lrs.py's batch): one recording each, and the statements in a single
     INSERT, so the batch costs 4 queries more than its recordings (PostgreSQL)."""
-    settings.WAGTAILADMIN_BASE_URL = "http://testserver"
-    enrol(user=people.learner, course=tree.course)
-    client = APIClient()
-    client.credentials(
-        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=people.learner).key}",
-        HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
-    )
+    client = learner_client
     iris = [check_iri(lesson) for lesson in tree.lessons]
     for iri in iris:  # every lesson's structure cached, and the course completed before the batch
         client.post("/xapi/statements", answer(people.learner, iri), format="json")
