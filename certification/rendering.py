@@ -74,17 +74,35 @@ class CertificateContent:
     programme_courses: tuple[str, ...] = ()  # a programme's certificate lists its courses
 
 
+_LIGHT_PIXELS = bytes([255, 0]) + bytes(254)  # a module byte (1 = dark) to a grey pixel (0 = black)
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def qr_data_uri(code: QRSymbol, *, scale: int = 4, border: int = 2) -> str:
     """The printed QR as a PNG data URI (both renderers draw PNG; xhtml2pdf draws no SVG).
 
-    Drawn with Pillow from the modules (one pixel a module, then scaled without smoothing).
+    A 1-bit greyscale PNG written directly: Pillow widens the modules (one pixel a module, then
+    ``scale`` pixels, no smoothing) and packs them 8 to a byte; each packed row is repeated ``scale``
+    times and deflated at level 1. The same pixels as a scaled Pillow image saved as PNG, in half
+    the time (the 2-D resize and Pillow's PNG writer were most of it).
     """
-    image = Image.frombytes("L", (code.width, code.width), code.modules).point(lambda dark: 0 if dark else 255)
-    image = ImageOps.expand(image, border=border, fill=255).convert("1")
-    size = image.width * scale
-    buffer = io.BytesIO()
-    image.resize((size, size), Image.NEAREST).save(buffer, format="PNG", compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    image = Image.frombytes("L", (code.width, code.width), code.modules.translate(_LIGHT_PIXELS))
+    image = ImageOps.expand(image, border=border, fill=255)
+    side = image.width * scale
+    packed = image.resize((side, image.height), Image.NEAREST).convert("1", dither=Image.Dither.NONE).tobytes()
+    stride = (side + 7) // 8
+    rows = b"".join((b"\x00" + packed[at : at + stride]) * scale for at in range(0, len(packed), stride))
+    png = (
+        _PNG_SIGNATURE
+        + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))  # 1 bit, grey
+        + _png_chunk(b"IDAT", zlib.compress(rows, 1))
+        + _png_chunk(b"IEND", b"")
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def qr_svg_data_uri(text: str) -> str:
@@ -180,10 +198,6 @@ def _badge_image(label: str, accent_colour: str) -> bytes:
     output = io.BytesIO()
     image.save(output, format="PNG")
     return output.getvalue()
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def baked_badge(credential: bytes, *, label: str, accent_colour: str = "#006a4e") -> bytes:

@@ -4,6 +4,7 @@ real tools (poppler's pdftoppm, zbar's zbarimg), decoded and verified by third-p
 AchievementCredential JSON schema."""
 
 import base64
+import io
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from jsonschema import Draft201909Validator
+from PIL import Image
 
 from certification import qr_symbols, rendering
 from certification.paper_qr import QR_MAX_VERSION, credential_from_qr_text, paper_qr
@@ -147,3 +149,18 @@ def test_both_encoders_draw_a_code_that_a_reader_decodes(encoder, monkeypatch, t
     (tmp_path / "qr.png").write_bytes(png)
     read = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")], capture_output=True, text=True)
     assert read.stdout.strip() == qr.text
+
+
+@pytest.mark.parametrize("scale,border", [(4, 2), (1, 0), (3, 4)])
+def test_the_printed_png_has_one_square_of_scale_pixels_per_module(scale, border):
+    qr = paper_qr("https://learning.example.gov.bd/v/1", b'{"name": "x"}')
+    image = Image.open(io.BytesIO(base64.b64decode(rendering.qr_data_uri(qr.code, scale=scale, border=border)[22:])))
+    side = (qr.code.width + 2 * border) * scale
+    assert image.format == "PNG" and image.mode == "1" and image.size == (side, side)
+    pixels = image.convert("L").tobytes()
+    for y in range(side):
+        for x in range(side):
+            row, column = y // scale - border, x // scale - border
+            inside = 0 <= row < qr.code.width and 0 <= column < qr.code.width
+            dark = inside and qr.code.modules[row * qr.code.width + column] == 1
+            assert pixels[y * side + x] == (0 if dark else 255), (x, y)
