@@ -85,6 +85,12 @@ def canonicalise(document: dict[str, Any] | list) -> str:
     )
 
 
+def canonicalise_expanded(expanded: list) -> str:
+    """The same N-Quads as ``canonicalise`` for a document ``ensure_nothing_dropped`` already
+    expanded, without expanding it a second time."""
+    return Processor().normalize_expanded(expanded, {"documentLoader": offline_document_loader})
+
+
 def _count_input_values(node: Any) -> int:
     if isinstance(node, list):
         return sum(_count_input_values(item) for item in node)
@@ -184,10 +190,9 @@ def canonical_proof_options(options: dict[str, Any]) -> str:
     return canonicalise(options)
 
 
-def _hash_data(proof_options: dict[str, Any], document: dict[str, Any] | list) -> bytes:
+def _hash_data(proof_options: dict[str, Any], canonical_document: str) -> bytes:
     proof_hash = hashlib.sha256(canonical_proof_options(proof_options).encode()).digest()
-    document_hash = hashlib.sha256(canonicalise(document).encode()).digest()
-    return proof_hash + document_hash
+    return proof_hash + hashlib.sha256(canonical_document.encode()).digest()
 
 
 def rfc3339(moment: datetime) -> str:
@@ -216,7 +221,7 @@ def sign_detached(
         "verificationMethod": verification_method,
         "proofPurpose": "assertionMethod",
     }
-    signing_input = _hash_data({"@context": unsigned["@context"], **proof}, expanded)
+    signing_input = _hash_data({"@context": unsigned["@context"], **proof}, canonicalise_expanded(expanded))
     signature = private_key.sign(signing_input)
     # An array of one proof: Data Integrity allows a single object or a set, and the 1EdTech
     # AchievementCredential JSON schema accepts only the array.
@@ -282,7 +287,8 @@ def verify(document: dict[str, Any], *, public_key: Ed25519PublicKey) -> bool:
     except ProofError:
         return False
     try:
-        public_key.verify(signature, _hash_data({"@context": unsigned.get("@context"), **options}, unsigned))
+        signing_input = _hash_data({"@context": unsigned.get("@context"), **options}, canonicalise(unsigned))
+        public_key.verify(signature, signing_input)
     except InvalidSignature:
         return False
     return True
