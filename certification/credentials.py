@@ -10,7 +10,7 @@ from typing import Any
 
 from courses.competencies.case import item_uri
 from courses.competencies.models import Competency, Programme
-from courses.competencies.selectors import competencies_by_key, course_competency_keys
+from courses.competencies.selectors import competencies_of_course
 from courses.identity import language_code_of, source_id
 from courses.models import CoursePage
 
@@ -59,9 +59,7 @@ def alignment(competencies: list[Competency], *, site: str) -> list[dict[str, An
 
 def course_competencies(course: CoursePage) -> list[Competency]:
     """The competencies a course builds (named on any copy of it), in the course's language."""
-    keys = course_competency_keys([course.translation_key]).get(course.translation_key, set())
-    language = language_code_of(course.locale_id) or course.language
-    return competencies_by_key(keys, language) if keys else []
+    return competencies_of_course(course.translation_key, language_code_of(course.locale_id) or course.language)
 
 
 def achievement(course: CoursePage, *, site: str) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db.models import Q
+
 from courses.models import CoursePage
 
 from .conf import certification_settings
@@ -71,11 +73,17 @@ def default_profile() -> IssuerProfile:
 
 
 def profile_for_course(course: CoursePage) -> IssuerProfile:
-    """The profile of the course's accrediting body (matched across its translations), else the default."""
-    if course.accrediting_body_id:
-        profile = IssuerProfile.objects.filter(
-            accrediting_body__translation_key=course.accrediting_body.translation_key
-        ).first()
-        if profile is not None:
-            return profile
-    return default_profile()
+    """The profile of the course's accrediting body (matched across its translations), else the default.
+
+    One query for both: the body's profile sorts before the default one (``is_default`` false first).
+    The body itself is the course's (loaded once; the certificate prints its name too)."""
+    if not course.accrediting_body_id:
+        return default_profile()
+    profile = (
+        IssuerProfile.objects.filter(
+            Q(accrediting_body__translation_key=course.accrediting_body.translation_key) | Q(is_default=True)
+        )
+        .order_by("is_default", "pk")
+        .first()
+    )
+    return profile if profile is not None else default_profile()

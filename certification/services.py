@@ -8,7 +8,6 @@ settled by the unique constraint.
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from courses.models import CoursePage
@@ -50,10 +49,12 @@ def issue_certificate(*, enrolment: Enrolment) -> Certificate:
     issues a course certificate."""
     if enrolment.completed_at is None:
         raise CertificateStateError("The enrolment is not completed; no certificate is issued.")
-    existing = Certificate.objects.filter(enrolment_id=enrolment.pk, cycle=enrolment.cycle).order_by("-generation")
-    certificate = existing.first()
+    # the enrolment's certificates, newest first (usually none, at most a few): one query for both
+    # "is this cycle's certificate issued?" and "which generation comes next?"
+    issued = list(Certificate.objects.filter(enrolment_id=enrolment.pk).order_by("-generation"))
+    certificate = next((each for each in issued if each.cycle == enrolment.cycle), None)
     if certificate is None:
-        latest = Certificate.objects.filter(enrolment_id=enrolment.pk).aggregate(latest=Max("generation"))["latest"]
+        latest = issued[0].generation if issued else None
         previous = _certificate_to_supersede(enrolment)
         if previous is None:
             certificate = _issue(enrolment=enrolment, generation=(latest or 0) + 1, cycle=enrolment.cycle)

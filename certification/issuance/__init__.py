@@ -53,13 +53,13 @@ def issue(
     cycle: int = 1,
     course: CoursePage | None = None,
 ) -> Certificate:
-    """The certificate of ``enrolment`` at ``generation``: the stored one if it exists, else a new one.
+    """A new certificate of ``enrolment`` at ``generation``, or the one a concurrent call stored first.
+
+    Callers ask for the generation after the enrolment's latest (``certification.services``), so
+    there is nothing to look up first: a race with another worker is settled in ``store``.
 
     ``kind`` says what ``replaces`` becomes: revoked (a re-issue) or superseded (a recertification);
     ``course`` is the certified course when it is not the enrolment's (a refresher course's completion)."""
-    existing = existing_certificate(enrolment_id=enrolment.pk, generation=generation)
-    if existing is not None:
-        return existing
     ring = key_ring()
     facts = facts_from_enrolment(enrolment=enrolment, recipient_name=recipient_name, course=course)
     draft = compose(facts=facts, ring=ring)

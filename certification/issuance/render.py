@@ -31,7 +31,9 @@ def accrediting_body_name(course: CoursePage) -> str:
     body = course.accrediting_body
     if body is None:
         return ""
-    translated = body.get_translation_or_none(course.locale)
+    if body.locale_id == course.locale_id:
+        return body.name
+    translated = body.get_translation_or_none(course.locale_id)
     return (translated or body).name
 
 

@@ -42,11 +42,23 @@ def in_language(objects: Iterable[Model], language_code: str) -> list[Model]:
 
 def competencies_by_key(keys: Iterable[uuid.UUID], language_code: str) -> list[Competency]:
     """One competency per translation key, in the reader's language where it is written, by code."""
-    keys = set(keys)
+    return _one_per_key(Competency.objects.filter(translation_key__in=set(keys)), language_code)
+
+
+def competencies_of_course(course_translation_key: uuid.UUID, language_code: str) -> list[Competency]:
+    """The competencies a course builds (named on any copy of it), one per translation key, in the
+    reader's language where written: ``competencies_by_key(course_competency_keys(...))`` in one query."""
+    from ..models import CoursePage
+
+    named = CoursePage.competencies.through.objects.filter(coursepage__translation_key=course_translation_key)
+    return _one_per_key(
+        Competency.objects.filter(translation_key__in=named.values("competency__translation_key")), language_code
+    )
+
+
+def _one_per_key(competencies, language_code: str) -> list[Competency]:
     chosen: dict[uuid.UUID, Competency] = {}
-    for competency in (
-        Competency.objects.filter(translation_key__in=keys).select_related("locale", "framework").order_by("pk")
-    ):
+    for competency in competencies.select_related("locale", "framework").order_by("pk"):
         current = chosen.get(competency.translation_key)
         if current is None or (
             competency.locale.language_code == language_code and current.locale.language_code != language_code

@@ -2,13 +2,17 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from certification.models import AuditAction, AuditEntry, Certificate, IssuerProfile
-from certification.services import CertificateStateError, reissue_certificate, revoke_certificate
+from certification.services import CertificateStateError, issue_certificate, reissue_certificate, revoke_certificate
 from certification.verification import verify_credential
+from lms.models import Enrolment
+from tests.factories import UserFactory
 
-from .conftest import run_digitalbazaar
+from .conftest import completed_enrolment, run_digitalbazaar
 
 
 def test_issue_signs_renders_and_stores_one_certificate(accredited_course, officer, issue):
@@ -137,3 +141,22 @@ def test_digitalbazaar_rejects_tampered_and_wrongly_signed(accredited_course, of
     assert not bad["verified"] and not forged["verified"]
     assert not verify_credential(data=tampered).genuine
     assert not verify_credential(data=stranger).genuine
+
+
+def test_issuing_costs_the_same_few_queries_for_every_learner(accredited_course, officer, citizen, issue):
+    issue(UserFactory(username="first"), accredited_course)  # the site's issuer profile and status list exist
+    counts = []
+    for user in (officer, citizen):
+        enrolment = completed_enrolment(user, accredited_course)
+        enrolment = Enrolment.objects.select_related("user", "course").get(pk=enrolment.pk)  # as the task loads it
+        with CaptureQueriesContext(connection) as queries:
+            certificate = issue_certificate(enrolment=enrolment)
+        counts.append([query["sql"] for query in queries])
+        with CaptureQueriesContext(connection) as again:
+            assert issue_certificate(enrolment=enrolment) == certificate
+        # the enrolment's certificates; the notice, already recorded, refused by its unique key
+        assert len(again) == 5, [query["sql"][:90] for query in again]
+    # read: the enrolment's certificates, a recertification, the accrediting body, the issuer profile,
+    # the competencies, the template; write: the status bit (one UPDATE ... RETURNING), the row and
+    # its audit entry (in a savepoint), the notice (in another)
+    assert len(counts[0]) == len(counts[1]) == 14, counts[0]

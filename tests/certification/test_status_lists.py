@@ -48,9 +48,12 @@ def test_indexes_are_scrambled_and_unique_until_the_list_is_full(db):
     reason="SQLite serialises all writers; row locking is tested against PostgreSQL (DATABASE_URL=postgres://...)",
 )
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_allocation_never_hands_out_an_index_twice():
+@pytest.mark.parametrize("size", [256, 64], ids=["one list", "lists filling up"])
+def test_concurrent_allocation_never_hands_out_an_index_twice(size):
+    # 8 workers × 25: within one list (one UPDATE ... RETURNING each), and across full lists (the
+    # locked path opens the next list while the others wait)
     profile = default_profile()
-    new_status_list(issuer=profile, size=256)
+    new_status_list(issuer=profile, size=size)
     results, errors = [], []
     barrier = threading.Barrier(8)
 
@@ -72,4 +75,7 @@ def test_concurrent_allocation_never_hands_out_an_index_twice():
         thread.join()
     assert not errors
     assert len(results) == 200 and len(set(results)) == 200
-    assert StatusList.objects.get(size=256).allocated == 200
+    lists = StatusList.objects.filter(issuer=profile)
+    assert sum(status_list.allocated for status_list in lists) == 200
+    assert all(status_list.allocated <= status_list.size for status_list in lists)
+    assert StatusList.objects.get(size=size).allocated == min(size, 200)

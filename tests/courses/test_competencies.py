@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 
 from courses.competencies.models import Competency, CompetencyFramework
-from tests.factories import locale
+from courses.competencies.selectors import competencies_by_key, competencies_of_course, course_competency_keys
+from tests.factories import locale, translate
 from tests.programmes import framework_with
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +152,25 @@ def test_an_unknown_identifier_is_a_case_404(db):
     assert response.status_code == 404 and response.json()["imsx_codeMajor"] == "failure"
     assert Client().get("/ims/case/v1p0/CFPackages/not-a-uuid").status_code != 200  # no route: not served
     assert Client().post(f"/ims/case/v1p0/CFItems/{uuid.uuid4()}").status_code == 405
+
+
+def test_a_course_builds_what_any_of_its_copies_names_in_the_readers_language(
+    tree, competencies, django_assert_num_queries
+):
+    interop, design = competencies
+    tree.course.competencies.set([interop])
+    tree.course.save_revision().publish()
+    bengali_course = translate(tree.course, "bn", title="আন্তঃকার্যক্ষমতা")
+    bengali_course.competencies.set([design])  # named on the Bengali copy only
+    bengali_course.save_revision().publish()
+    framework_bn = interop.framework.copy_for_translation(locale("bn"))
+    framework_bn.save()
+    interop_bn = interop.copy_for_translation(locale("bn"))
+    interop_bn.framework = framework_bn
+    interop_bn.name = "সরকারি ব্যবস্থার আন্তঃকার্যক্ষমতা"
+    interop_bn.save()
+    keys = course_competency_keys([tree.course.translation_key])[tree.course.translation_key]
+    for language, expected in (("bn", [interop_bn, design]), ("en", [interop, design])):
+        with django_assert_num_queries(1):  # what issuance asks for each certificate: one query
+            found = competencies_of_course(tree.course.translation_key, language)
+        assert found == expected == competencies_by_key(keys, language)
