@@ -27,7 +27,7 @@ def _object(number: int, body: bytes) -> bytes:
 
 _SUBSECTION = re.compile(rb"xref\s+(\d+)\s+(\d+)\s+")
 _ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
-_CATALOGUE = re.compile(rb"\d+ 0 obj\s*<<(?P<body>.*?)>>\s*endobj", re.S)
+_CATALOGUE = re.compile(rb"(?P<number>\d+) 0 obj\s*<<(?P<body>.*?)>>\s*endobj", re.S)
 
 
 def _xref_offset(pdf: bytes, number: int, xref_at: int) -> int | None:
@@ -53,7 +53,7 @@ def _catalogue(pdf: bytes, number: int, xref_at: int) -> bytes | None:
     if offset is None:
         return None
     match = _CATALOGUE.match(pdf, offset)
-    if match is None or not match[0].startswith(b"%d 0 obj" % number) or b"/Catalog" not in match["body"]:
+    if match is None or int(match["number"]) != number or b"/Catalog" not in match["body"]:
         return None
     body = match["body"]
     if b"/Names" in body or b"/AF" in body or b"<<" in body:  # nested dictionaries: leave it to pypdf

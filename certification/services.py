@@ -54,14 +54,14 @@ def issue_certificate(*, enrolment: Enrolment) -> Certificate:
     issued = list(Certificate.objects.filter(enrolment_id=enrolment.pk).order_by("-generation"))
     certificate = next((each for each in issued if each.cycle == enrolment.cycle), None)
     if certificate is None:
-        latest = issued[0].generation if issued else None
+        latest = issued[0].generation if issued else 0
         previous = _certificate_to_supersede(enrolment)
         if previous is None:
-            certificate = _issue(enrolment=enrolment, generation=(latest or 0) + 1, cycle=enrolment.cycle)
+            certificate = _issue(enrolment=enrolment, generation=latest + 1, cycle=enrolment.cycle)
         else:
             certificate = _issue(
                 enrolment=enrolment,
-                generation=max(latest or 0, previous.generation) + 1,
+                generation=max(latest, previous.generation) + 1,
                 replaces=previous,
                 kind=CertificateKind.RECERTIFICATION,
                 cycle=enrolment.cycle,
