@@ -6,6 +6,7 @@ in ``record_activity_result.sql`` (installed by a migration that carries a copy 
 two are held equal by ``tests/lms/test_recording_equivalence.py``.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,27 @@ from .stored import locked_enrolment, not_enrolled, refresh_progress
 from .structure import CourseStructure, PublishedActivity, published_activity
 
 
-def record_activity_result(
+@dataclass(frozen=True)
+class PendingResult:
+    """An attempt checked and ready to record: who, which published activity, and the result's fields."""
+
+    user: AbstractBaseUser
+    activity: PublishedActivity
+    fields: dict[str, Any]
+
+
+def record_activity_result(**attempt: Any) -> ActivityResult:
+    """Record one attempt at an activity of a published lesson, once per ``event_id``.
+
+    Takes the arguments of ``prepare_activity_result``. The IRI may name the activity in any
+    translation of its lesson: the result is recorded against the source lesson's block. Raises
+    UnknownActivity (drafts, unknown blocks), NotEnrolled, InvalidStatement (bad scores); in each case
+    nothing is stored. The counting score follows the course's score policy (best or latest).
+    """
+    return record_pending_result(prepare_activity_result(**attempt))
+
+
+def prepare_activity_result(
     *,
     user: AbstractBaseUser,
     activity_iri: str,
@@ -39,15 +60,9 @@ def record_activity_result(
     duration: timedelta | None = None,
     response: str = "",
     activity: PublishedActivity | None = None,
-) -> ActivityResult:
-    """Record one attempt at an activity of a published lesson, once per ``event_id``.
-
-    The IRI may name the activity in any translation of its lesson: the result is recorded against
-    the source lesson's block. ``activity`` is the IRI already resolved by a caller that needed it
-    (the statement store), so it is not looked up twice. Raises UnknownActivity (drafts, unknown
-    blocks), NotEnrolled, InvalidStatement (bad scores); in each case nothing is stored. The counting
-    score follows the course's score policy (best or latest).
-    """
+) -> PendingResult:
+    """Check an attempt without writing anything. ``activity`` is the IRI already resolved by a caller
+    that needed it (the statement store), so it is not looked up twice."""
     event_id = str(event_id or "").strip()
     if not event_id or len(event_id) > 100:
         raise InvalidStatement(_("Each result needs an event id of at most 100 characters."), code="invalid_event_id")
@@ -65,8 +80,13 @@ def record_activity_result(
         "duration": duration,
         "response": str(response or "")[:500],
     }
+    return PendingResult(user=user, activity=activity, fields=fields)
+
+
+def record_pending_result(pending: PendingResult) -> ActivityResult:
+    """Record a checked attempt: one round trip on PostgreSQL, ORM queries elsewhere."""
     record = _record_in_postgresql if connection.vendor == "postgresql" else _record_with_orm
-    return record(user=user, activity=activity, fields=fields)
+    return record(user=pending.user, activity=pending.activity, fields=pending.fields)
 
 
 def resolve_published_activity(iri: str, *, field: str = "activity_iri") -> PublishedActivity:
@@ -144,36 +164,37 @@ RECORD_IN_POSTGRESQL = (
 )
 
 
-def _record_in_postgresql(
-    *, user: AbstractBaseUser, activity: PublishedActivity, fields: dict[str, Any]
-) -> ActivityResult:
-    """The same rules in one round trip: the database function of ``record_activity_result.sql``."""
+def recording_call(pending: PendingResult) -> tuple[str, list[Any]]:
+    """The SELECT of ``lms_record_activity_result`` for an attempt, and its parameters: a caller may run it
+    alone or as part of a larger statement (the statement store inserts the statement in the same one)."""
+    activity, fields = pending.activity, pending.fields
     structure = activity.structure
-    with connection.cursor() as cursor:
-        cursor.execute(
-            RECORD_IN_POSTGRESQL,
-            [
-                user.pk,
-                structure.course_id,
-                activity.lesson_id,
-                activity.block_id,
-                fields["activity_iri"],
-                fields["event_id"],
-                fields["score_raw"],
-                fields["score_max"],
-                fields["score_scaled"],
-                fields["success"],
-                fields["completion"],
-                fields["duration"],
-                fields["response"],
-                sorted(structure.activities_by_lesson.get(activity.lesson_id, ())),
-                sorted(structure.required_lesson_ids),
-                sorted(structure.activity_ids),
-                structure.passing_score,
-                structure.keeps_best_score,
-            ],
-        )
-        outcome, completed_course, enrolment_id, result_id, recorded_at = cursor.fetchone()
+    return RECORD_IN_POSTGRESQL, [
+        pending.user.pk,
+        structure.course_id,
+        activity.lesson_id,
+        activity.block_id,
+        fields["activity_iri"],
+        fields["event_id"],
+        fields["score_raw"],
+        fields["score_max"],
+        fields["score_scaled"],
+        fields["success"],
+        fields["completion"],
+        fields["duration"],
+        fields["response"],
+        sorted(structure.activities_by_lesson.get(activity.lesson_id, ())),
+        sorted(structure.required_lesson_ids),
+        sorted(structure.activity_ids),
+        structure.passing_score,
+        structure.keeps_best_score,
+    ]
+
+
+def recorded_result(pending: PendingResult, outcome_row: tuple) -> ActivityResult:
+    """The ActivityResult the function's first five columns describe; NotEnrolled when it recorded nothing.
+    A completed course is announced once the transaction commits."""
+    outcome, completed_course, enrolment_id, result_id, recorded_at = outcome_row[:5]
     if outcome == "not_enrolled":
         raise not_enrolled()
     if outcome == "duplicate":
@@ -181,13 +202,24 @@ def _record_in_postgresql(
     if completed_course:
         enrolment = Enrolment.objects.select_related("course", "user").get(pk=enrolment_id)
         transaction.on_commit(lambda: course_completed.send(sender=Enrolment, enrolment=enrolment))
+    activity = pending.activity
     result = ActivityResult(
         id=result_id,
         enrolment_id=enrolment_id,
         lesson_id=activity.lesson_id,
         block_id=activity.block_id,
         recorded_at=recorded_at,
-        **fields,
+        **pending.fields,
     )
     result._state.adding, result._state.db = False, connection.alias  # the row exists, as after a query
     return result
+
+
+def _record_in_postgresql(
+    *, user: AbstractBaseUser, activity: PublishedActivity, fields: dict[str, Any]
+) -> ActivityResult:
+    """The same rules in one round trip: the database function of ``record_activity_result.sql``."""
+    pending = PendingResult(user=user, activity=activity, fields=fields)
+    with connection.cursor() as cursor:
+        cursor.execute(*recording_call(pending))
+        return recorded_result(pending, cursor.fetchone())

@@ -3,6 +3,7 @@ result about a site activity): a fixed number of queries, whatever was posted be
 read for the course structure besides the throttle's (the rest is this process's copy, under the same
 versioned keys). A publication is still seen at once: the version is read on every POST."""
 
+import base64
 import uuid
 
 import pytest
@@ -12,14 +13,17 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from lms.models import ActivityResult, Statement
+from lms.models import ActivityResult, ActivityScore, Enrolment, LessonProgress, Statement
 from lms.services import enrol
 from tests.lms.conftest import check_iri
 
 pytestmark = pytest.mark.django_db
-#: token, the recording function, the statement's INSERT and the transaction's two (PostgreSQL, where
-#: results are recorded by lms_record_activity_result); SQLite records them with Django's ORM.
-QUERIES = {"postgresql": 5}
+#: As the server runs (no transaction around the request): the token, then the recording function and
+#: the statement's INSERT as one SQL statement (PostgreSQL, where results are recorded by
+#: lms_record_activity_result); SQLite records them with Django's ORM. Inside a test's transaction the
+#: one statement runs in a savepoint: two more.
+QUERIES = {"postgresql": 2}
+QUERIES_IN_A_TRANSACTION = {"postgresql": 4}
 
 
 def answer(user, iri: str) -> dict:
@@ -57,7 +61,14 @@ def poster(learner_client, people, tree):
     return post
 
 
-def test_a_statement_post_costs_a_fixed_number_of_queries(poster):
+@pytest.mark.parametrize(
+    "expected",
+    [
+        pytest.param(QUERIES, marks=pytest.mark.django_db(transaction=True), id="as-the-server-runs"),
+        pytest.param(QUERIES_IN_A_TRANSACTION, id="in-a-transaction"),
+    ],
+)
+def test_a_statement_post_costs_a_fixed_number_of_queries(poster, expected):
     for n in range(3):
         poster(n)  # the course's structure is cached, every lesson has a result
     counts = []
@@ -66,7 +77,7 @@ def test_a_statement_post_costs_a_fixed_number_of_queries(poster):
             poster(n)
         counts.append(len(queries))
     assert len(set(counts)) == 1, counts
-    expected = QUERIES.get(connection.vendor)
+    expected = expected.get(connection.vendor)
     assert expected is None or counts[0] == expected, [q["sql"][:120] for q in queries.captured_queries]
     assert Statement.objects.count() == 9 and ActivityResult.objects.count() == 9
 
@@ -100,3 +111,66 @@ def test_a_batch_stores_its_statements_in_one_insert(learner_client, people, tre
     if connection.vendor == "postgresql":
         # token, the ids already stored, the transaction's two (savepoints here), one recording each, the INSERT
         assert len(queries) == 4 + 20 + 1, "\n".join(q["sql"][:150] for q in queries.captured_queries)
+
+
+def progress_of(people, tree) -> tuple:
+    enrolment = Enrolment.objects.get(user=people.learner, course=tree.course)
+    return (
+        enrolment.progress_percent,
+        enrolment.status,
+        ActivityResult.objects.count(),
+        list(ActivityScore.objects.values_list("block_id", "attempts")),
+        LessonProgress.objects.filter(completed_at__isnull=False).count(),
+    )
+
+
+@pytest.mark.parametrize(
+    "transactional",
+    [pytest.param(True, marks=pytest.mark.django_db(transaction=True), id="as-the-server-runs"), False],
+)
+def test_an_answer_under_a_stored_id_records_nothing(learner_client, people, tree, transactional):
+    """A stored statement's id sent again with an answer that would move progress: a conflict (409), and
+    the answer's result is not recorded either, although on PostgreSQL the recording and the INSERT that
+    meets the stored id are one SQL statement."""
+    iri = check_iri(tree.lessons[0])
+    first = answer(people.learner, iri)
+    del first["result"]
+    first["verb"] = {"id": "http://adlnet.gov/expapi/verbs/experienced"}
+    assert learner_client.post("/xapi/statements", first, format="json").status_code == 200
+    before = progress_of(people, tree)
+    again = answer(people.learner, iri) | {"id": first["id"]}
+    response = learner_client.post("/xapi/statements", again, format="json")
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "id_conflict"
+    assert progress_of(people, tree) == before and before[2] == 0
+    assert Statement.objects.get().activity_result is None
+    # the same answer under a new id is recorded, and sending that one again changes nothing
+    fresh = answer(people.learner, iri)
+    assert learner_client.post("/xapi/statements", fresh, format="json").status_code == 200
+    recorded = progress_of(people, tree)
+    assert recorded[2] == 1 and recorded[0] > before[0]
+    response = learner_client.post("/xapi/statements", fresh, format="json")
+    assert response.status_code == 200 and response.json() == [fresh["id"]]
+    assert progress_of(people, tree) == recorded and Statement.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_answer_for_a_learner_not_enrolled_is_stored_without_progress(people, tree, settings):
+    """An LRS client may write about any actor: an answer by a site learner who is not enrolled is stored
+    as any LRS stores it, and moves no progress."""
+    from lms.statements.clients import create_lrs_client
+
+    settings.WAGTAILADMIN_BASE_URL = "http://testserver"
+    client, secret = create_lrs_client(name="Vendor LMS", scopes=["statements/write"])
+    api = APIClient()
+    api.credentials(
+        HTTP_AUTHORIZATION="Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode(),
+        HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+    )
+    body = answer(people.learner, check_iri(tree.lessons[0]))
+    response = api.post("/xapi/statements", body, format="json")
+    assert response.status_code == 200, response.content
+    stored = Statement.objects.get(statement_id=body["id"])
+    assert stored.user == people.learner and stored.activity_result is None
+    assert not ActivityResult.objects.exists() and not Enrolment.objects.filter(user=people.learner).exists()
+    assert stored.payload["authority"]["account"]["name"] == f"lrs-client:{client.key}"
