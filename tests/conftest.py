@@ -1,3 +1,4 @@
+import os
 import shutil
 import sqlite3
 import threading
@@ -6,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.management.commands import migrate as _migrate
 from django.core.signals import request_finished, request_started
 from django.db.backends.signals import connection_created
 
@@ -42,27 +45,97 @@ def _fresh_cache():
 
 
 _MIGRATED: dict[str, Path] = {}
+# What pytest-django's migration-less set-up replaces, as the settings had them at start
+_MIGRATION_MODULES = getattr(settings, "MIGRATION_MODULES", {})
+_MIGRATE_COMMAND = _migrate.Command
+_MIGRATING: dict[str, int] = {}  # the lock this process holds while it migrates for the others
+
+
+def _in_memory_sqlite() -> bool:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return "sqlite" in database["ENGINE"] and not (database.get("TEST") or {}).get("NAME")
+
+
+def _shared_migrated(tmp_path_factory) -> Path:
+    """Where the first test process of a run leaves the migrated SQLite database for the others (the
+    run's temporary folder, which every pytest-xdist worker shares)."""
+    return tmp_path_factory.getbasetemp().parent / "migrated-sqlite" / "db.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def django_db_use_migrations(request, tmp_path_factory, worker_id):
+    """Migrating takes 70 s of one core here (250 migrations, most of it Django rendering model states),
+    and under pytest-xdist every worker used to do it for its own in-memory database at the same time
+    (107 s each with three workers on two cores). Now the first worker to take the lock migrates and
+    leaves a copy; the others create the tables from the models (a few seconds) and then load that
+    copy over them (``django_db_setup`` below), so every test process starts from the database the
+    migrations built. PostgreSQL, and a run without workers, migrate as before."""
+    import fcntl
+
+    if request.config.getvalue("nomigrations"):
+        return False
+    if worker_id == "master" or not _in_memory_sqlite():
+        return True
+    shared = _shared_migrated(tmp_path_factory)
+    shared.parent.mkdir(exist_ok=True)
+    lock = os.open(shared.parent / "lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # held by the worker migrating; released if it dies
+    if shared.exists():
+        os.close(lock)
+        _MIGRATED["shared"] = shared
+        return False
+    _MIGRATING["lock"] = lock
+    return True
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """pytest-django's test database, and on SQLite a copy of it as the migrations left it (before any
-    test wrote to it), for the tests that start a fresh site of their own (``fresh_site_database``)."""
+    test wrote to it), for the other test processes and for the tests that start a fresh site of their
+    own (``fresh_site_database``)."""
     from django.db import connection
 
     # pytest-django sets up a test database only when the session holds a test that uses it (a lone
     # test without one still talks to the site's own file, which is no copy to make)
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
         with django_db_blocker.unblock():
             connection.ensure_connection()
-            copy = sqlite3.connect(path)
-            try:
-                connection.connection.backup(copy)
-            finally:
-                copy.close()
-        _MIGRATED["sqlite"] = path
+            if "shared" in _MIGRATED:
+                _load_migrated_copy(connection, _MIGRATED["shared"])
+                _MIGRATED["sqlite"] = _MIGRATED["shared"]
+            else:
+                path = _shared_migrated(tmp_path_factory) if "lock" in _MIGRATING else None
+                if path is None:
+                    path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+                partial = path.with_suffix(".partial")
+                copy = sqlite3.connect(partial)
+                try:
+                    connection.connection.backup(copy)
+                finally:
+                    copy.close()
+                partial.rename(path)  # whole or absent, for a worker that looks
+                _MIGRATED["sqlite"] = path
+        if "lock" in _MIGRATING:
+            os.close(_MIGRATING.pop("lock"))
     yield
+
+
+def _load_migrated_copy(connection, path: Path) -> None:
+    """Replace the tables pytest-django created from the models with the migrated copy, and put back
+    what its migration-less set-up changed, so tests that read migrations from disk still find them."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.commands import migrate
+
+    source = sqlite3.connect(path)
+    try:
+        source.backup(connection.connection)
+    finally:
+        source.close()
+    ContentType.objects.clear_cache()  # the copy's content type ids
+    settings.MIGRATION_MODULES = _MIGRATION_MODULES
+    migrate.Command = _MIGRATE_COMMAND
 
 
 @pytest.fixture
