@@ -251,21 +251,24 @@ def _read_uncommitted(sender, connection, **kwargs) -> None:
 connection_created.connect(_read_uncommitted, dispatch_uid="tests-sqlite-read-uncommitted")
 
 
-# --- the demo site, seeded once per test process ---------------------------------------------------
+# --- the demo site, seeded once per test run --------------------------------------------------------
 _demo_snapshot = None  # an in-memory copy of the seeded SQLite database (sqlite3.Connection)
 _demo_files: dict = {}
 DEMO_SITE_URL = "https://learning.example.gov.bd"
 
 
 @pytest.fixture
-def demo_site(transactional_db, settings, tmp_path_factory, monkeypatch):
+def demo_site(transactional_db, settings, tmp_path_factory, monkeypatch, worker_id):
     """The site ``seed_demo`` builds: courses in English and Bengali, H5P activities, the cohort and
     the demo certificates. Seeding takes half a minute, so on the embedded default (SQLite in memory)
-    it runs once per test process and later tests get a copy of that database (SQLite's backup API,
-    under a second); on PostgreSQL every test seeds. The files it wrote (H5P content, certificate
-    PDFs, the signing key) stay in one folder per process, which is the test's MEDIA_ROOT; the
-    site's address is the one its certificates were issued under."""
+    it runs once per test run: the first test process to need it seeds and leaves a copy of the
+    database and of the files it wrote (H5P content, certificate PDFs, the signing key) in the run's
+    shared folder, the other processes take that copy, and later tests in a process get their own
+    copy of the database back (SQLite's backup API, under a second); on PostgreSQL every test seeds.
+    The files stay in one folder per process, which is the test's MEDIA_ROOT; the site's address is
+    the one its certificates were issued under."""
     global _demo_snapshot
+    import fcntl
     import os
     import sqlite3
 
@@ -281,6 +284,23 @@ def demo_site(transactional_db, settings, tmp_path_factory, monkeypatch):
     settings.CERTIFICATION_CREATE_KEY_FILE = True
     settings.WAGTAILADMIN_BASE_URL = DEMO_SITE_URL
     in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    shared = tmp_path_factory.getbasetemp().parent / "demo-site" if worker_id != "master" else None
+    lock = None
+    if in_memory and _demo_snapshot is None and shared is not None:
+        shared.mkdir(exist_ok=True)
+        lock = os.open(shared / "lock", os.O_CREAT | os.O_RDWR)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # held by the process seeding; released if it dies
+        if (shared / "db.sqlite3").exists():
+            shutil.copytree(shared / "media", _demo_files["media"], dirs_exist_ok=True)
+            shutil.copyfile(shared / "signing-key.json", _demo_files["key"])
+            _demo_snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+            seeded = sqlite3.connect(shared / "db.sqlite3")
+            try:
+                seeded.backup(_demo_snapshot)
+            finally:
+                seeded.close()
+            os.close(lock)
+            lock = None
     if in_memory and _demo_snapshot is not None:
         connection.ensure_connection()
         _demo_snapshot.backup(connection.connection)
@@ -288,10 +308,24 @@ def demo_site(transactional_db, settings, tmp_path_factory, monkeypatch):
         return
     from certification.tasks import issue_certificate_task
 
-    # the demo's certificates (the programme's too) are issued as the seed runs, whatever the broker
-    monkeypatch.setitem(issue_certificate_task.app.conf, "task_always_eager", True)
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", "--allow-production", stdout=quiet)
-    if in_memory:
-        _demo_snapshot = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(_demo_snapshot)
+    try:
+        # the demo's certificates (the programme's too) are issued as the seed runs, whatever the broker
+        monkeypatch.setitem(issue_certificate_task.app.conf, "task_always_eager", True)
+        with open(os.devnull, "w") as quiet:
+            call_command("seed_demo", "--allow-production", stdout=quiet)
+        if in_memory:
+            _demo_snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(_demo_snapshot)
+            if lock is not None:  # for the other processes, before any test changes a file
+                shutil.copytree(_demo_files["media"], shared / "media", dirs_exist_ok=True)
+                shutil.copyfile(_demo_files["key"], shared / "signing-key.json")
+                partial = shared / "db.partial"
+                copy = sqlite3.connect(partial)
+                try:
+                    _demo_snapshot.backup(copy)
+                finally:
+                    copy.close()
+                partial.rename(shared / "db.sqlite3")  # last: whole or absent for a process that looks
+    finally:
+        if lock is not None:
+            os.close(lock)
