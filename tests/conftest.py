@@ -58,6 +58,38 @@ def _in_memory_sqlite() -> bool:
     return "sqlite" in database["ENGINE"] and not (database.get("TEST") or {}).get("NAME")
 
 
+def _take_run_lock(folder: Path) -> int:
+    """Wait for and hold the lock of a folder the run's test processes share (released if the holder
+    dies): the first holder does the work, the others find its result once they get the lock."""
+    import fcntl
+
+    folder.mkdir(exist_ok=True)
+    lock = os.open(folder / "lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
+def _load_sqlite(path: Path, into: sqlite3.Connection) -> None:
+    """Copy the SQLite database at ``path`` over the connection ``into`` (SQLite's backup API)."""
+    source = sqlite3.connect(path)
+    try:
+        source.backup(into)
+    finally:
+        source.close()
+
+
+def _save_sqlite(connection: sqlite3.Connection, path: Path) -> None:
+    """Copy a database to ``path``, whole or absent for a process that looks (written aside, then
+    renamed)."""
+    partial = path.with_suffix(".partial")
+    copy = sqlite3.connect(partial)
+    try:
+        connection.backup(copy)
+    finally:
+        copy.close()
+    partial.rename(path)
+
+
 def _shared_migrated(tmp_path_factory) -> Path:
     """Where the first test process of a run leaves the migrated SQLite database for the others (the
     run's temporary folder, which every pytest-xdist worker shares)."""
@@ -72,16 +104,12 @@ def django_db_use_migrations(request, tmp_path_factory, worker_id):
     leaves a copy; the others create the tables from the models (a few seconds) and then load that
     copy over them (``django_db_setup`` below), so every test process starts from the database the
     migrations built. PostgreSQL, and a run without workers, migrate as before."""
-    import fcntl
-
     if request.config.getvalue("nomigrations"):
         return False
     if worker_id == "master" or not _in_memory_sqlite():
         return True
     shared = _shared_migrated(tmp_path_factory)
-    shared.parent.mkdir(exist_ok=True)
-    lock = os.open(shared.parent / "lock", os.O_CREAT | os.O_RDWR)
-    fcntl.flock(lock, fcntl.LOCK_EX)  # held by the worker migrating; released if it dies
+    lock = _take_run_lock(shared.parent)  # held by the worker migrating
     if shared.exists():
         os.close(lock)
         _MIGRATED["shared"] = shared
@@ -109,13 +137,7 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
                 path = _shared_migrated(tmp_path_factory) if "lock" in _MIGRATING else None
                 if path is None:
                     path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
-                partial = path.with_suffix(".partial")
-                copy = sqlite3.connect(partial)
-                try:
-                    connection.connection.backup(copy)
-                finally:
-                    copy.close()
-                partial.rename(path)  # whole or absent, for a worker that looks
+                _save_sqlite(connection.connection, path)
                 _MIGRATED["sqlite"] = path
         if "lock" in _MIGRATING:
             os.close(_MIGRATING.pop("lock"))
@@ -128,11 +150,7 @@ def _load_migrated_copy(connection, path: Path) -> None:
     from django.contrib.contenttypes.models import ContentType
     from django.core.management.commands import migrate
 
-    source = sqlite3.connect(path)
-    try:
-        source.backup(connection.connection)
-    finally:
-        source.close()
+    _load_sqlite(path, connection.connection)
     ContentType.objects.clear_cache()  # the copy's content type ids
     settings.MIGRATION_MODULES = _MIGRATION_MODULES
     migrate.Command = _MIGRATE_COMMAND
@@ -268,10 +286,6 @@ def demo_site(transactional_db, settings, tmp_path_factory, monkeypatch, worker_
     The files stay in one folder per process, which is the test's MEDIA_ROOT; the site's address is
     the one its certificates were issued under."""
     global _demo_snapshot
-    import fcntl
-    import os
-    import sqlite3
-
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connection
@@ -287,18 +301,12 @@ def demo_site(transactional_db, settings, tmp_path_factory, monkeypatch, worker_
     shared = tmp_path_factory.getbasetemp().parent / "demo-site" if worker_id != "master" else None
     lock = None
     if in_memory and _demo_snapshot is None and shared is not None:
-        shared.mkdir(exist_ok=True)
-        lock = os.open(shared / "lock", os.O_CREAT | os.O_RDWR)
-        fcntl.flock(lock, fcntl.LOCK_EX)  # held by the process seeding; released if it dies
+        lock = _take_run_lock(shared)  # held by the process seeding
         if (shared / "db.sqlite3").exists():
             shutil.copytree(shared / "media", _demo_files["media"], dirs_exist_ok=True)
             shutil.copyfile(shared / "signing-key.json", _demo_files["key"])
             _demo_snapshot = sqlite3.connect(":memory:", check_same_thread=False)
-            seeded = sqlite3.connect(shared / "db.sqlite3")
-            try:
-                seeded.backup(_demo_snapshot)
-            finally:
-                seeded.close()
+            _load_sqlite(shared / "db.sqlite3", _demo_snapshot)
             os.close(lock)
             lock = None
     if in_memory and _demo_snapshot is not None:
@@ -319,13 +327,7 @@ def demo_site(transactional_db, settings, tmp_path_factory, monkeypatch, worker_
             if lock is not None:  # for the other processes, before any test changes a file
                 shutil.copytree(_demo_files["media"], shared / "media", dirs_exist_ok=True)
                 shutil.copyfile(_demo_files["key"], shared / "signing-key.json")
-                partial = shared / "db.partial"
-                copy = sqlite3.connect(partial)
-                try:
-                    _demo_snapshot.backup(copy)
-                finally:
-                    copy.close()
-                partial.rename(shared / "db.sqlite3")  # last: whole or absent for a process that looks
+                _save_sqlite(_demo_snapshot, shared / "db.sqlite3")  # last: the others look for it
     finally:
         if lock is not None:
             os.close(lock)

@@ -157,10 +157,15 @@ def store_statements(
 
 
 def _record(pending: PendingResult, *, site_activities_only: bool):
-    """Record a statement's result; a learner not enrolled in its course is the lesson player's error, and
-    for any other sender the statement is stored without moving progress."""
+    """Record a statement's result (see ``_unless_not_enrolled``)."""
+    return _unless_not_enrolled(lambda: record_pending_result(pending), site_activities_only=site_activities_only)
+
+
+def _unless_not_enrolled(recorded, *, site_activities_only: bool):
+    """The recorded result ``recorded()`` gives; a learner not enrolled in its course is the lesson
+    player's error, and for any other sender the statement is stored without moving progress (None)."""
     try:
-        return record_pending_result(pending)
+        return recorded()
     except NotEnrolled:
         if site_activities_only:
             raise
@@ -224,25 +229,27 @@ def _insert_with_result(row: Statement, pending: PendingResult, *, site_activiti
     the caller answers as the first time). Inside a caller's transaction it runs in a savepoint, so
     that the transaction survives the violation."""
     call, parameters = recording_call(pending)
-    fields = [field for field in Statement._meta.concrete_fields if not field.primary_key]
     row_parameters = [
         field.get_db_prep_save(getattr(row, field.attname), connection)
-        for field in fields
+        for field in _stored_fields()
         if field.name != "activity_result"
     ]
     sql = f"WITH recorded AS ({call}), {_stored_from_recorded(connection.vendor)}"
     with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
         cursor.execute(sql, [*parameters, *row_parameters, site_activities_only])
         outcome = cursor.fetchone()
-    try:
-        row.activity_result = recorded_result(pending, outcome)
-    except NotEnrolled:
-        if site_activities_only:
-            raise
-        row.activity_result = None
+    row.activity_result = _unless_not_enrolled(
+        lambda: recorded_result(pending, outcome), site_activities_only=site_activities_only
+    )
     row.pk, row._state.adding, row._state.db = outcome[-1], False, connection.alias
     _forward([row])
     return row
+
+
+@cache
+def _stored_fields() -> list:
+    """The statement's columns an INSERT sets, in the model's order (all but the id)."""
+    return [field for field in Statement._meta.concrete_fields if not field.primary_key]
 
 
 @cache
@@ -251,7 +258,7 @@ def _stored_from_recorded(vendor: str) -> str:
     their types, with the recorded result's id (none when the learner is not enrolled, and no row at all
     then when the last parameter, the lesson player's rule, is true)."""
     quote = connection.ops.quote_name
-    fields = [field for field in Statement._meta.concrete_fields if not field.primary_key]
+    fields = _stored_fields()
     values = [
         "CASE WHEN out_outcome = 'not_enrolled' THEN NULL ELSE out_id END"
         if field.name == "activity_result"
