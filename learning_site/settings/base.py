@@ -291,7 +291,7 @@ LMS_REMINDER_DAYS = int(os.environ.get("LMS_REMINDER_DAYS", "7"))
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "foundation.cache.RedisCache",  # Django's, keeping its client (foundation/cache.py)
         "LOCATION": os.environ["CACHE_URL"],
     }
     if os.environ.get("CACHE_URL")
