@@ -38,6 +38,18 @@ def _version() -> str:
     return version
 
 
+def routing_version(request: HttpRequest | None = None) -> str:
+    """The token that changes whenever a page is published, unpublished, moved or deleted, or a site
+    changes: part of the key of anything cached about where pages are. Read once per request (kept on
+    ``request``), so a publication is seen from the next request on."""
+    version = getattr(request, "_courses_routing_version", None)
+    if version is None:
+        version = _version()
+        if request is not None:
+            request._courses_routing_version = version
+    return version
+
+
 def forget_routes(**kwargs) -> None:
     """Connected to page publication, moves and deletions, and to site changes."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
@@ -55,7 +67,7 @@ class SiteRoots:
 def _site_roots(request: HttpRequest) -> SiteRoots | None:
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
-    key = f"courses:site-roots:{_version()}:{hostname}:{port}"
+    key = f"courses:site-roots:{routing_version(request)}:{hostname}:{port}"
     found = cache.get(key)
     if found is None:
         try:

@@ -184,3 +184,41 @@ def test_a_lesson_of_a_course_taught_in_another_language_marks_its_text_and_the_
     tree.course.save_revision().publish()
     page = client.get(tree.lessons[0].url).text
     assert '<article class="prose">' in page and 'lang="bn"' not in page.split("<main", 1)[1]
+
+
+def _switcher_links(html: str) -> dict[str, str]:
+    """The language switcher's links, by language code."""
+    import re
+
+    return {code: url for url, code in re.findall(r'<a[^>]*href="([^"]+)"[^>]*hreflang="(\w+)"', html)}
+
+
+def test_the_language_switcher_follows_publication_and_costs_no_query_once_known(client, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import translate
+
+    lesson = tree.lessons[0]
+    untranslated = _switcher_links(client.get(lesson.url).content.decode())["bn"]
+    for page in [tree.catalogue, tree.course]:
+        translate(page, "bn", title=f"{page.title} (bn)")
+    module_copy = translate(tree.module, "bn", title="মডিউল", slug="module-bn")
+    lesson_copy = translate(lesson, "bn", title="পাঠ", slug="lesson-bn")
+    assert lesson_copy.url != untranslated
+    assert _switcher_links(client.get(lesson.url).content.decode())["bn"] == lesson_copy.url  # published: linked
+
+    with CaptureQueriesContext(connection) as again:
+        client.get(lesson.url)
+    assert not any('"wagtailcore_locale"' in query["sql"] for query in again)  # known: no query for the links
+
+    lesson_copy.unpublish()
+    assert _switcher_links(client.get(lesson.url).content.decode())["bn"] == untranslated  # unpublished: gone
+
+    # as Wagtail's translation tools keep a translated tree in sync: a live alias, in the same translation group
+    lesson = tree.lessons[1]
+    links = _switcher_links(client.get(lesson.url).content.decode())
+    alias = lesson.create_alias(parent=module_copy, update_locale=module_copy.locale, reset_translation_key=False)
+    assert alias.live
+    assert links["bn"] != alias.url
+    assert _switcher_links(client.get(lesson.url).content.decode())["bn"] == alias.url  # live at once
