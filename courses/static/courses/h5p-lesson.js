@@ -262,6 +262,14 @@
     if (document.visibilityState === "hidden") { saveStates(); }
   });
   window.addEventListener("pagehide", saveStates);
+  // Following one of the site's links, the state goes while the page is still whole: on a busy phone
+  // the browser may cut a leaving page's pagehide short, and the save with it (tests/browser/leaving.py).
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || link.target || link.hasAttribute("download") || link.origin !== window.location.origin) { return; }
+    if (link.pathname === window.location.pathname && link.search === window.location.search) { return; }
+    saveStates();
+  }, true);
   // Offline the core's own saves fail: the loader keeps the latest state in the outbox as it changes.
   window.setInterval(function () { if (!navigator.onLine) { saveStates(); } }, 5000);
 
