@@ -15,10 +15,8 @@ def _ensure_editorial_roles(using: str = "default", **kwargs) -> None:
     ensure_editorial_roles()
 
 
-def _forget_routes_for_new_live_page(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
-    from wagtail.models import Page
-
-    if created and not raw and isinstance(instance, Page) and instance.live and instance.alias_of_id:
+def _forget_routes_for_new_live_alias(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+    if created and not raw and instance.live and instance.alias_of_id:
         from .routing import forget_routes
 
         forget_routes()
@@ -67,7 +65,12 @@ class CoursesConfig(AppConfig):
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(forget_routes, dispatch_uid=f"courses.routes-{id(signal)}", weak=False)
         # an alias (a translation that follows its source) is created live, with no publication
-        post_save.connect(_forget_routes_for_new_live_page, dispatch_uid="courses.routes-alias", weak=False)
+        from wagtail.models import get_page_models
+
+        for model in get_page_models():
+            post_save.connect(
+                _forget_routes_for_new_live_alias, sender=model, dispatch_uid=f"courses.alias-{model._meta.label}"
+            )
         post_delete.connect(forget_routes, sender=Page, dispatch_uid="courses.routes-page-deleted", weak=False)
         for signal in (post_save, post_delete):
             signal.connect(forget_routes, sender=Site, dispatch_uid=f"courses.routes-site-{id(signal)}", weak=False)

@@ -51,7 +51,7 @@ def routing_version(request: HttpRequest | None = None) -> str:
 
 
 def forget_routes(**kwargs) -> None:
-    """Connected to page publication, moves and deletions, and to site changes."""
+    """Connected to page publication, moves, deletions and live aliases, and to site changes."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
